@@ -1,0 +1,76 @@
+package binlog
+
+import "time"
+
+// Header is the common header that starts every event (19 bytes in binlog
+// version 4; FormatDescription.HeaderLength gives the real length, which a
+// few servers make longer).
+type Header struct {
+	Timestamp uint32    // seconds since the Unix epoch when the statement started
+	Type      EventType // type code
+	ServerID  uint32    // server that first wrote the event
+	EventSize uint32    // size of the whole event, header and checksum included
+	LogPos    uint32    // position of the next event as the server wrote it (0 in some relay logs and in events inside a transaction payload)
+	Flags     uint16    // LOG_EVENT_*_F flags
+}
+
+// Time returns Timestamp as a UTC instant.
+func (h Header) Time() time.Time { return time.Unix(int64(h.Timestamp), 0).UTC() }
+
+// Event is one binlog event.
+//
+// An Event returned by Reader.Next owns its memory: it stays valid after
+// later calls to Next, and values inside it may be kept. Clone is only
+// needed to modify an event without affecting other holders.
+type Event struct {
+	Header Header
+
+	// File is the name of the file the event was read from, as given to
+	// Open or ReaderOptions.Name.
+	File string
+	// Offset is the byte offset of the first byte of the event in File.
+	// Events expanded from a TRANSACTION_PAYLOAD event carry the payload
+	// event's offset.
+	Offset int64
+	// NextPos is the offset of the byte after the event in File: where a
+	// reader resumes to read the next event. For events expanded from a
+	// TRANSACTION_PAYLOAD event it is the payload event's NextPos.
+	NextPos int64
+	// PayloadIndex is 0 for an event read from the file and i+1 for the i-th
+	// event expanded from a TRANSACTION_PAYLOAD event at Offset.
+	PayloadIndex int
+
+	// Raw holds the bytes of the whole event as stored: header, body and
+	// checksum (for an expanded event, its bytes inside the decompressed
+	// payload). Packages that rewrite binlogs copy it.
+	Raw []byte
+
+	// Payload is the decoded body: one of *FormatDescription, *Query, *Rotate,
+	// *XID, *GTID, *PreviousGTIDs, *GTIDList, *TableMap, *Rows, *RowsQuery,
+	// *Heartbeat, *TransactionPayload, *IntVar, *Rand, *UserVar, *XAPrepare,
+	// *BinlogCheckpoint, *StartEncryption, *Incident, *Stop, or *Unknown for a
+	// type this package does not decode (raw bytes pass through, never an
+	// error).
+	Payload Payload
+}
+
+// Type returns the event's type code.
+func (e *Event) Type() EventType { return e.Header.Type }
+
+// Time returns the header timestamp as a UTC instant.
+func (e *Event) Time() time.Time { return e.Header.Time() }
+
+// Clone returns a deep copy of the event's raw bytes with the payload
+// decoded again from the copy. Payloads share no memory with the original.
+func (e *Event) Clone() *Event {
+	c := *e
+	c.Raw = append([]byte(nil), e.Raw...)
+	c.Payload = clonePayload(e.Payload)
+	return &c
+}
+
+// Payload is the decoded body of an event. The concrete types are listed on
+// Event.Payload.
+type Payload interface {
+	isPayload()
+}

@@ -60,8 +60,8 @@ func (e *Event) Type() EventType { return e.Header.Type }
 // Time returns the header timestamp as a UTC instant.
 func (e *Event) Time() time.Time { return e.Header.Time() }
 
-// Clone returns a deep copy of the event's raw bytes with the payload
-// decoded again from the copy. Payloads share no memory with the original.
+// Clone returns a deep copy of the event: its raw bytes and payload share
+// no memory with the original.
 func (e *Event) Clone() *Event {
 	c := *e
 	c.Raw = append([]byte(nil), e.Raw...)

@@ -1,8 +1,480 @@
 package binlog
 
-import "io"
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+)
 
-// Next returns the next event, or io.EOF at a clean end of input. (stub)
-func (r *Reader) Next() (*Event, error) { return nil, io.EOF }
+// Magic is the 4-byte signature at the start of every binlog file.
+var Magic = [4]byte{0xfe, 'b', 'i', 'n'}
 
-func clonePayload(p Payload) Payload { return p }
+// encryptedMagic starts a MySQL 8.0 encrypted binlog file.
+var encryptedMagic = [4]byte{0xfd, 'b', 'i', 'n'}
+
+const (
+	// flagBinlogInUse (LOG_EVENT_BINLOG_IN_USE_F) is set in the format
+	// description of a file the server has not closed.
+	flagBinlogInUse = 0x1
+
+	minHeaderLen = 19 // v3/v4 common header
+	// readChunk bounds how much is allocated before bytes actually arrive.
+	readChunk = 1 << 20
+)
+
+// Next returns the next event. At the end of the input it returns io.EOF
+// if the input ended at an event boundary, and an *EventError wrapping
+// ErrTruncated if it ended inside an event. Any other failure is an
+// *EventError wrapping one of the package's sentinel errors; errors are
+// sticky.
+func (r *Reader) Next() (*Event, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	if len(r.pending) > 0 {
+		ev := r.pending[0]
+		r.pending[0] = nil
+		r.pending = r.pending[1:]
+		return ev, nil
+	}
+	ev, err := r.next()
+	if err != nil {
+		r.err = err
+		return nil, err
+	}
+	return ev, nil
+}
+
+func (r *Reader) fail(off int64, t EventType, err error) error {
+	var ee *EventError
+	if errors.As(err, &ee) {
+		return err
+	}
+	return &EventError{File: r.opts.Name, Offset: off, Type: t, Err: err}
+}
+
+func (r *Reader) next() (*Event, error) {
+	if !r.started {
+		r.started = true
+		if r.opts.NoMagic {
+			r.off = 4
+		} else {
+			var m [4]byte
+			n, err := io.ReadFull(r.r, m[:])
+			r.off += int64(n)
+			switch {
+			case err == io.EOF || err == io.ErrUnexpectedEOF:
+				return nil, r.fail(0, 0, fmt.Errorf("%w: file shorter than the 4-byte magic", ErrTruncated))
+			case err != nil:
+				return nil, r.fail(0, 0, err)
+			case m == encryptedMagic:
+				return nil, r.fail(0, 0, fmt.Errorf("%w: MySQL encrypted binlog file (magic fd 62 69 6e); decrypt it with the server's keyring first", ErrEncrypted))
+			case m != Magic:
+				return nil, r.fail(0, 0, fmt.Errorf("%w: % x", ErrBadMagic, m[:]))
+			}
+		}
+	}
+	start := r.off
+	hdr := r.hdr[:minHeaderLen]
+	n, err := io.ReadFull(r.r, hdr)
+	r.off += int64(n)
+	if err == io.EOF {
+		return nil, io.EOF
+	}
+	if err == io.ErrUnexpectedEOF {
+		return nil, r.fail(start, 0, fmt.Errorf("%w: %d of %d header bytes", ErrTruncated, n, minHeaderLen))
+	}
+	if err != nil {
+		return nil, r.fail(start, 0, err)
+	}
+	h := Header{
+		Timestamp: binary.LittleEndian.Uint32(hdr[0:]),
+		Type:      EventType(hdr[4]),
+		ServerID:  binary.LittleEndian.Uint32(hdr[5:]),
+		EventSize: binary.LittleEndian.Uint32(hdr[9:]),
+		LogPos:    binary.LittleEndian.Uint32(hdr[13:]),
+		Flags:     binary.LittleEndian.Uint16(hdr[17:]),
+	}
+	hlen := r.headerLen(h.Type)
+	size := int64(h.EventSize)
+	if size < int64(hlen) || size > r.opts.MaxEventSize {
+		return nil, r.fail(start, h.Type, fmt.Errorf("%w: header declares %d bytes (allowed %d..%d)", ErrEventTooLarge, size, hlen, r.opts.MaxEventSize))
+	}
+	raw, err := r.readEvent(hdr, size)
+	r.off = start + int64(len(raw))
+	if err != nil {
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil, r.fail(start, h.Type, fmt.Errorf("%w: %d of %d bytes", ErrTruncated, len(raw), size))
+		}
+		return nil, r.fail(start, h.Type, err)
+	}
+	ev := &Event{Header: h, File: r.opts.Name, Offset: start, NextPos: start + size, Raw: raw}
+	if err := r.st.decode(ev, hlen, !r.opts.IgnoreChecksums, true); err != nil {
+		return nil, r.fail(start, h.Type, err)
+	}
+	if tp, ok := ev.Payload.(*TransactionPayload); ok && !r.opts.KeepPayloads {
+		inner, err := r.st.expandPayload(ev, tp)
+		if err != nil {
+			return nil, r.fail(start, h.Type, err)
+		}
+		r.pending = inner
+	}
+	if _, ok := ev.Payload.(*StartEncryption); ok {
+		// Everything after this event is encrypted: report it at the
+		// next read rather than returning garbage.
+		r.err = r.fail(r.off, 0, fmt.Errorf("%w: MariaDB encrypted binlog (START_ENCRYPTION_EVENT at offset %d); the events after it need the server's key", ErrEncrypted, start))
+	}
+	return ev, nil
+}
+
+// headerLen returns the common header length for an event of type t.
+func (r *Reader) headerLen(t EventType) int {
+	if fd := r.st.fd; fd != nil && t != FormatDescriptionEvent && int(fd.HeaderLength) > minHeaderLen {
+		return int(fd.HeaderLength)
+	}
+	return minHeaderLen
+}
+
+// readEvent returns the whole event: the header already read plus the rest,
+// read without allocating more than readChunk ahead of the bytes received.
+func (r *Reader) readEvent(hdr []byte, size int64) ([]byte, error) {
+	first := size
+	if first > readChunk {
+		first = readChunk
+	}
+	raw := make([]byte, len(hdr), first)
+	copy(raw, hdr)
+	for int64(len(raw)) < size {
+		want := size - int64(len(raw))
+		if want > readChunk {
+			want = readChunk
+		}
+		if int64(cap(raw)-len(raw)) < want {
+			raw = append(raw[:cap(raw)], make([]byte, want)...)[:len(raw)]
+		}
+		n, err := io.ReadFull(r.r, raw[len(raw):len(raw)+int(want)])
+		raw = raw[:len(raw)+n]
+		if err != nil {
+			return raw, err
+		}
+	}
+	return raw, nil
+}
+
+// decode fills ev.Payload from ev.Raw. hlen is the common header length;
+// checksum says whether to verify the CRC32 when the format has one; top is
+// false for events inside a transaction payload (which carry no checksum).
+func (st *decodeState) decode(ev *Event, hlen int, verify, top bool) error {
+	raw := ev.Raw
+	t := ev.Header.Type
+	if t == FormatDescriptionEvent {
+		fd, err := decodeFormatDescription(raw[hlen:])
+		if err != nil {
+			return err
+		}
+		if fd.ChecksumAlg == ChecksumCRC32 && verify {
+			// The server computes the checksum with the "binlog in use"
+			// flag clear, and sets or clears the flag in place later.
+			err := checkCRC(raw)
+			if err != nil && ev.Header.Flags&flagBinlogInUse != 0 {
+				c := append([]byte(nil), raw...)
+				c[17] &^= byte(flagBinlogInUse)
+				err = checkCRC(c)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		st.fd = fd
+		clear(st.tables)
+		ev.Payload = fd
+		return nil
+	}
+	if t == StartEventV3 && st.fd == nil {
+		fd, err := decodeStartV3(raw[hlen:])
+		if err != nil {
+			return err
+		}
+		st.fd = fd
+		ev.Payload = fd
+		return nil
+	}
+	body := raw[hlen:]
+	if st.fd == nil {
+		switch t {
+		case RotateEvent, HeartbeatEvent, HeartbeatEventV2:
+			// A replication stream starts with a fake rotate, before any
+			// format description; its checksum state is unknown.
+		default:
+			return fmt.Errorf("%w: %v event before it", ErrNoFormatDescription, t)
+		}
+	} else if top && st.fd.ChecksumAlg == ChecksumCRC32 {
+		if len(body) < 4 {
+			return corruptf("event too short for its checksum")
+		}
+		if verify {
+			if err := checkCRC(raw); err != nil {
+				return err
+			}
+		}
+		body = body[:len(body)-4]
+	}
+	p, err := st.decodeBody(t, ev.Header.Flags, body)
+	if err != nil {
+		return err
+	}
+	ev.Payload = p
+	return nil
+}
+
+func checkCRC(raw []byte) error {
+	n := len(raw) - 4
+	if n < 0 {
+		return corruptf("event too short for its checksum")
+	}
+	want := binary.LittleEndian.Uint32(raw[n:])
+	if got := crc32.ChecksumIEEE(raw[:n]); got != want {
+		return fmt.Errorf("%w: stored 0x%08x, computed 0x%08x", ErrChecksum, want, got)
+	}
+	return nil
+}
+
+// postHeaderLen returns the post-header length the format description
+// gives for t, or def when it gives none.
+func (st *decodeState) postHeaderLen(t EventType, def int) int {
+	if st.fd != nil && t > 0 && int(t) <= len(st.fd.PostHeaderLens) {
+		return int(st.fd.PostHeaderLens[t-1])
+	}
+	return def
+}
+
+func (st *decodeState) decodeBody(t EventType, flags uint16, body []byte) (Payload, error) {
+	switch t {
+	case QueryEvent:
+		return st.decodeQuery(body, false)
+	case MariaQueryCompressedEvent:
+		return st.decodeQuery(body, true)
+	case RotateEvent:
+		return st.decodeRotate(body)
+	case XIDEvent:
+		if len(body) < 8 {
+			return nil, corruptf("xid event of %d bytes", len(body))
+		}
+		return &XID{XID: binary.LittleEndian.Uint64(body)}, nil
+	case TableMapEvent:
+		tm, err := decodeTableMap(body, st)
+		if err != nil {
+			return nil, err
+		}
+		st.tables[tm.TableID] = tm
+		return tm, nil
+	case GTIDEvent, AnonymousGTIDEvent:
+		return decodeMySQLGTID(body, t == AnonymousGTIDEvent)
+	case GTIDTaggedEvent:
+		return decodeTaggedGTID(body)
+	case MariaGTIDEvent:
+		return decodeMariaGTID(body)
+	case PreviousGTIDsEvent:
+		return decodePreviousGTIDs(body)
+	case MariaGTIDListEvent:
+		return decodeGTIDList(body)
+	case RowsQueryEvent:
+		if len(body) < 1 {
+			return nil, corruptf("empty rows query event")
+		}
+		return &RowsQuery{Query: string(body[1:])}, nil
+	case MariaAnnotateRowsEvent:
+		return &RowsQuery{Query: string(body)}, nil
+	case HeartbeatEvent:
+		return &Heartbeat{LogFile: string(body)}, nil
+	case HeartbeatEventV2:
+		return decodeHeartbeatV2(body)
+	case IntvarEvent:
+		if len(body) < 9 {
+			return nil, corruptf("intvar event of %d bytes", len(body))
+		}
+		return &IntVar{Type: body[0], Value: binary.LittleEndian.Uint64(body[1:])}, nil
+	case RandEvent:
+		if len(body) < 16 {
+			return nil, corruptf("rand event of %d bytes", len(body))
+		}
+		return &Rand{Seed1: binary.LittleEndian.Uint64(body), Seed2: binary.LittleEndian.Uint64(body[8:])}, nil
+	case UserVarEvent:
+		return decodeUserVar(body)
+	case XAPrepareEvent:
+		return decodeXAPrepare(body)
+	case MariaBinlogCheckpointEvent:
+		if len(body) < 4 {
+			return nil, corruptf("binlog checkpoint event of %d bytes", len(body))
+		}
+		n := binary.LittleEndian.Uint32(body)
+		if int64(n) > int64(len(body)-4) {
+			return nil, corruptf("binlog checkpoint name length %d over %d bytes", n, len(body)-4)
+		}
+		return &BinlogCheckpoint{File: string(body[4 : 4+n])}, nil
+	case MariaStartEncryptionEvent:
+		if len(body) < 5 {
+			return nil, corruptf("start encryption event of %d bytes", len(body))
+		}
+		return &StartEncryption{Scheme: body[0], KeyVersion: binary.LittleEndian.Uint32(body[1:]), Nonce: body[5:]}, nil
+	case IncidentEvent:
+		if len(body) < 2 {
+			return nil, corruptf("incident event of %d bytes", len(body))
+		}
+		inc := &Incident{Code: binary.LittleEndian.Uint16(body)}
+		if len(body) > 2 {
+			n := int(body[2])
+			if n > len(body)-3 {
+				return nil, corruptf("incident message length %d over %d bytes", n, len(body)-3)
+			}
+			inc.Message = string(body[3 : 3+n])
+		}
+		return inc, nil
+	case StopEvent:
+		return &Stop{}, nil
+	case TransactionPayloadEvent:
+		return decodeTransactionPayloadHeader(body)
+	}
+	if t.IsRows() {
+		rows, err := decodeRows(t, body, st)
+		if err != nil {
+			return nil, err
+		}
+		if rows.EndOfStatement() {
+			// Table ids are only valid up to the end of their statement
+			// (mysqlbinlog forgets them there too); forgetting keeps the
+			// map bounded on long streams. The Rows keep their pointer.
+			clear(st.tables)
+		}
+		return rows, nil
+	}
+	return &Unknown{Body: body}, nil
+}
+
+func decodeFormatDescription(body []byte) (*FormatDescription, error) {
+	// binlog_version(2) server_version(50) create_timestamp(4)
+	// header_length(1) post_header_lens(n) [checksum_alg(1) crc(4)]
+	if len(body) < 57 {
+		return nil, corruptf("format description of %d bytes", len(body))
+	}
+	fd := &FormatDescription{
+		BinlogVersion:   binary.LittleEndian.Uint16(body),
+		ServerVersion:   string(bytes.TrimRight(body[2:52], "\x00")),
+		CreateTimestamp: binary.LittleEndian.Uint32(body[52:]),
+		HeaderLength:    body[56],
+		ChecksumAlg:     ChecksumUndefined,
+	}
+	if fd.BinlogVersion != 4 {
+		return nil, fmt.Errorf("%w: format description with binlog version %d", ErrUnsupported, fd.BinlogVersion)
+	}
+	if fd.HeaderLength < minHeaderLen {
+		return nil, corruptf("format description header length %d < %d", fd.HeaderLength, minHeaderLen)
+	}
+	lens := body[57:]
+	if versionHasChecksum(fd.ServerVersion) {
+		if len(lens) < 5 {
+			return nil, corruptf("format description too short for its checksum algorithm")
+		}
+		fd.ChecksumAlg = ChecksumAlg(lens[len(lens)-5])
+		lens = lens[:len(lens)-5]
+		if fd.ChecksumAlg != ChecksumOff && fd.ChecksumAlg != ChecksumCRC32 && fd.ChecksumAlg != ChecksumUndefined {
+			return nil, fmt.Errorf("%w: checksum algorithm %d", ErrUnsupported, fd.ChecksumAlg)
+		}
+	}
+	fd.PostHeaderLens = lens
+	return fd, nil
+}
+
+// decodeStartV3 decodes a START_EVENT_V3 (binlog version 3, MySQL 4.x and
+// 5.0) into an equivalent format description.
+func decodeStartV3(body []byte) (*FormatDescription, error) {
+	if len(body) < 56 {
+		return nil, corruptf("start event v3 of %d bytes", len(body))
+	}
+	fd := &FormatDescription{
+		BinlogVersion:   binary.LittleEndian.Uint16(body),
+		ServerVersion:   string(bytes.TrimRight(body[2:52], "\x00")),
+		CreateTimestamp: binary.LittleEndian.Uint32(body[52:]),
+		HeaderLength:    minHeaderLen,
+		ChecksumAlg:     ChecksumUndefined,
+	}
+	if fd.BinlogVersion != 3 {
+		return nil, fmt.Errorf("%w: binlog version %d (MySQL 3.23)", ErrUnsupported, fd.BinlogVersion)
+	}
+	// Post-header lengths of binlog v3: Query 11, Rotate 8 (Load events
+	// are not decoded).
+	fd.PostHeaderLens = make([]byte, 27)
+	fd.PostHeaderLens[QueryEvent-1] = 11
+	fd.PostHeaderLens[RotateEvent-1] = 8
+	fd.PostHeaderLens[StartEventV3-1] = 56
+	return fd, nil
+}
+
+// versionHasChecksum reports whether a server of this version writes the
+// checksum algorithm into its format description: MySQL 5.6.1 and later,
+// MariaDB 5.3 and later.
+func versionHasChecksum(v string) bool {
+	var p [3]int
+	i := 0
+	for j := 0; j < len(v) && i < 3; {
+		if v[j] < '0' || v[j] > '9' {
+			break
+		}
+		n := 0
+		for j < len(v) && v[j] >= '0' && v[j] <= '9' {
+			n = n*10 + int(v[j]-'0')
+			if n > 1<<20 {
+				return false
+			}
+			j++
+		}
+		p[i] = n
+		i++
+		if j < len(v) && v[j] == '.' {
+			j++
+		} else {
+			break
+		}
+	}
+	if containsFold(v, "mariadb") {
+		return p[0] > 5 || p[0] == 5 && p[1] >= 3
+	}
+	return p[0] > 5 || p[0] == 5 && (p[1] > 6 || p[1] == 6 && p[2] >= 1)
+}
+
+// mariaUncompress inflates a MariaDB compressed event part
+// (log_event.cc binlog_buf_uncompress): a header byte 0x80|n, n bytes of
+// big-endian uncompressed length, then zlib data.
+func mariaUncompress(src []byte, max int64) ([]byte, error) {
+	if len(src) < 1 || src[0]&0x80 == 0 {
+		return nil, corruptf("compressed event: bad header")
+	}
+	n := int(src[0] & 7)
+	if n < 1 || n > 4 || len(src) < 1+n {
+		return nil, corruptf("compressed event: bad length width %d", n)
+	}
+	var ulen int64
+	for _, b := range src[1 : 1+n] {
+		ulen = ulen<<8 | int64(b)
+	}
+	if ulen > max {
+		return nil, fmt.Errorf("%w: compressed event inflates to %d bytes", ErrEventTooLarge, ulen)
+	}
+	zr, err := zlib.NewReader(bytes.NewReader(src[1+n:]))
+	if err != nil {
+		return nil, corruptf("compressed event: %v", err)
+	}
+	out := make([]byte, 0, min(ulen, readChunk))
+	buf := bytes.NewBuffer(out)
+	if _, err := io.Copy(buf, io.LimitReader(zr, ulen+1)); err != nil {
+		return nil, corruptf("compressed event: zlib: %v", err)
+	}
+	if int64(buf.Len()) != ulen {
+		return nil, corruptf("compressed event: inflated to %d bytes, header says %d", buf.Len(), ulen)
+	}
+	return buf.Bytes(), nil
+}

@@ -192,7 +192,8 @@ type Stop struct{}
 type TransactionPayload struct {
 	Compression      uint8 // 0 = zstd, 255 = none
 	UncompressedSize uint64
-	Count            int // number of events inside
+	Count            int    // number of events inside
+	data             []byte // compressed payload, kept for expansion
 }
 
 // Unknown is the payload of an event this package does not decode. Body

@@ -2,6 +2,8 @@ package binlog
 
 import (
 	"io"
+
+	"github.com/klauspost/compress/zstd"
 	"iter"
 )
 
@@ -56,6 +58,7 @@ type decodeState struct {
 	fd     *FormatDescription
 	tables map[uint64]*TableMap
 	opts   *ReaderOptions
+	zstd   *zstd.Decoder // created on the first transaction payload
 }
 
 // NewReader returns a Reader reading from src. opts may be nil.

@@ -1,0 +1,96 @@
+// Package binlog reads MySQL and MariaDB binary logs as a stream of typed
+// events.
+//
+// # Reading
+//
+// A Reader reads one binlog from an io.Reader; Open opens a file, plain or
+// compressed (lz4, xz, gzip and zstd are recognized by their magic bytes,
+// not by the file name); OpenChain and OpenIndex read several files in
+// order. All of them have the same shape:
+//
+//	r := binlog.NewReader(f, &binlog.ReaderOptions{Name: "binlog.000001"})
+//	for {
+//		ev, err := r.Next() // io.EOF at a clean end
+//		if err != nil { ... }
+//		switch p := ev.Payload.(type) {
+//		case *binlog.Rows: ...
+//		}
+//	}
+//
+// or, with range-over-func, for ev, err := range r.All() { ... }.
+//
+// # Wire format
+//
+// A binlog file is a 4-byte magic number followed by events:
+//
+//	+------+--------------------------------------+-------------------------------------+ ...
+//	| fe   | header (19 bytes)                    | body              | CRC32 (4 bytes) |
+//	| 'bin'| time type server_id size log_pos flg | post-header, data | when enabled    |
+//	+------+--------------------------------------+-------------------------------------+ ...
+//	  0      4                                      23
+//
+// The first event is a FORMAT_DESCRIPTION_EVENT: it gives the server
+// version, the header length of the events after it, the post-header
+// length of each event type, and whether events end with a CRC32. Every
+// event knows the file it came from (Event.File), its start offset
+// (Event.Offset) and the offset after it (Event.NextPos), so a consumer can
+// resume at any event boundary.
+//
+// A rows event refers to a table by a numeric id that a TABLE_MAP_EVENT
+// before it, in the same statement, defines. The Reader keeps the table
+// maps of the current statement and forgets them at its end (STMT_END_F),
+// as mysqlbinlog does, so memory stays bounded on endless streams.
+//
+// MySQL 8.0.20+ TRANSACTION_PAYLOAD_EVENTs (binlog_transaction_compression)
+// are returned, then the events inside them, decompressed, with
+// Event.PayloadIndex 1, 2, ... and the Offset/NextPos of the payload event
+// (the inner events have no position of their own in the file).
+//
+// # Errors
+//
+// Reading stops at the first error; errors are sticky. io.EOF means the
+// input ended at an event boundary. Any other error is an *EventError with
+// the file, the byte offset of the bad event and its type, wrapping one of
+// the sentinel errors: ErrTruncated when the input ends inside an event
+// (normal for the last event of a binlog the server is still writing: read
+// again later from Event.NextPos of the last good event), ErrChecksum,
+// ErrEventTooLarge, ErrCorrupt, ErrBadMagic, ErrEncrypted,
+// ErrMissingTableMap, ErrNoFormatDescription, ErrUnsupported. Event types
+// this package does not know are not errors: they arrive with an *Unknown
+// payload holding their raw body.
+//
+// CRC32 checksums are verified by default (ReaderOptions.IgnoreChecksums).
+// The format description event's checksum is computed by the server with
+// the "binlog in use" flag clear, and is checked that way.
+//
+// Memory: an event's bytes are read into a buffer of its own, grown as the
+// bytes arrive (a corrupt size field cannot make the reader allocate
+// gigabytes up front) and capped by ReaderOptions.MaxEventSize. Memory is
+// bounded by the largest event (for compressed transactions, the largest
+// transaction), not by the file size.
+//
+// # Values
+//
+// Row images are decoded into Values, one per column. The representation
+// is exact and documented per Kind (see Kind): signed and unsigned integers
+// are kept apart (KindInt, KindUint; an UNSIGNED column is never returned
+// negative), DECIMAL is its exact decimal text, FLOAT and DOUBLE keep their
+// bits, DATE/DATETIME/TIME are civil values (zero dates and negative or
+// over-24-hour TIME are kept), TIMESTAMP is an instant returned in UTC
+// (never shifted by the process time zone), strings keep their bytes in the
+// column's charset and Text decodes them, BINARY(n) values get back the
+// trailing zero bytes the server strips, ENUM and SET keep index and
+// bitmask and give names when known, JSON is canonical JSON text, GEOMETRY
+// is SRID + WKB.
+//
+// Column names, signedness, charsets, ENUM/SET members and the primary key
+// come from the TABLE_MAP optional metadata that MySQL 8.0 and MariaDB
+// 10.5+ write with binlog_row_metadata=FULL. Without it, the integers of a
+// column of unknown signedness decode as signed and strings of unknown
+// charset as bytes, as mysqlbinlog does; a Schema (ReaderOptions.Schema)
+// supplies what the binlog lacks.
+//
+// Byte slices in values point into the event's own buffer, never into a
+// buffer the Reader reuses: events and their values may be kept after Next
+// is called again.
+package binlog

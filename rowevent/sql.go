@@ -1,0 +1,421 @@
+package rowevent
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/internal/sqlquote"
+)
+
+// Header is the SQL to run before the statements of this package: it sets
+// the session so that the literals mean what they say (see the package
+// documentation).
+const Header = "SET NAMES utf8mb4;\n" +
+	"SET time_zone='+00:00';\n" +
+	"SET SESSION sql_mode='NO_AUTO_VALUE_ON_ZERO';\n"
+
+// AppendHeader appends Header to dst.
+func AppendHeader(dst []byte) []byte { return append(dst, Header...) }
+
+// AppendForward appends to dst the statements that redo rows: one INSERT per
+// row (or per Options.InsertBatch rows) of a WRITE_ROWS event, one UPDATE
+// per row of an UPDATE_ROWS event, one DELETE per row of a DELETE_ROWS
+// event, in the event's row order. Each statement ends with ";\n". On error
+// dst is returned unchanged. opts may be nil.
+func AppendForward(dst []byte, rows *binlog.Rows, opts *Options) ([]byte, error) {
+	return appendSQL(dst, rows, opts, false)
+}
+
+// AppendInverse appends to dst the statements that undo rows, in reverse
+// row order: a DELETE per inserted row, an UPDATE back to the before image
+// per updated row, an INSERT per deleted row. Applying the inverse of the
+// events of a binlog in reverse event order restores the state before them.
+// On error dst is returned unchanged. opts may be nil.
+func AppendInverse(dst []byte, rows *binlog.Rows, opts *Options) ([]byte, error) {
+	return appendSQL(dst, rows, opts, true)
+}
+
+// Forward returns the statements of AppendForward.
+func Forward(rows *binlog.Rows, opts *Options) (string, error) {
+	b, err := AppendForward(nil, rows, opts)
+	return string(b), err
+}
+
+// Inverse returns the statements of AppendInverse.
+func Inverse(rows *binlog.Rows, opts *Options) (string, error) {
+	b, err := AppendInverse(nil, rows, opts)
+	return string(b), err
+}
+
+// builder holds what every statement of one event needs.
+type builder struct {
+	opts  Options
+	vopts sqlquote.ValueOptions
+	tm    *binlog.TableMap
+	table []byte // quoted table name
+	names []string
+	isKey []bool
+}
+
+func appendSQL(dst []byte, rows *binlog.Rows, opts *Options, inverse bool) ([]byte, error) {
+	if rows == nil || rows.Table == nil {
+		return dst, ErrNoTable
+	}
+	b := &builder{tm: rows.Table}
+	if opts != nil {
+		b.opts = *opts
+	}
+	b.vopts.JSONCast = b.opts.JSONCast
+	if err := b.init(); err != nil {
+		return dst, err
+	}
+	start := len(dst)
+	var err error
+	n := len(rows.Rows)
+	switch {
+	case rows.Kind == binlog.Insert && !inverse:
+		dst, err = b.inserts(dst, rows, func(i int) []binlog.Value { return rows.Rows[i].After }, false)
+	case rows.Kind == binlog.Delete && inverse:
+		dst, err = b.inserts(dst, rows, func(i int) []binlog.Value { return rows.Rows[n-1-i].Before }, true)
+	case rows.Kind == binlog.Delete && !inverse:
+		for i := 0; i < n && err == nil; i++ {
+			dst, err = b.delete(dst, rows.Rows[i].Before, nil)
+		}
+	case rows.Kind == binlog.Insert && inverse:
+		for i := n - 1; i >= 0 && err == nil; i-- {
+			dst, err = b.delete(dst, rows.Rows[i].After, nil)
+		}
+	case rows.Kind == binlog.Update && !inverse:
+		for i := 0; i < n && err == nil; i++ {
+			r := rows.Rows[i]
+			dst, err = b.update(dst, r.Before, r.After, r.Before, nil)
+		}
+	case rows.Kind == binlog.Update && inverse:
+		for i := n - 1; i >= 0 && err == nil; i-- {
+			r := rows.Rows[i]
+			// SET the before image on the columns the after image holds;
+			// locate the row by the after image (the key may have changed).
+			dst, err = b.update(dst, r.After, r.Before, r.After, r.Before)
+		}
+	default:
+		err = fmt.Errorf("rowevent: unknown rows kind %v", rows.Kind)
+	}
+	if err != nil {
+		return dst[:start], fmt.Errorf("%s.%s: %w", b.tm.Schema, b.tm.Table, err)
+	}
+	return dst, nil
+}
+
+func (b *builder) init() error {
+	tm := b.tm
+	if b.opts.NoSchemaName {
+		b.table = sqlquote.AppendIdent(nil, tm.Table)
+	} else {
+		b.table = sqlquote.AppendQualified(nil, tm.Schema, tm.Table)
+	}
+	b.names = make([]string, len(tm.Columns))
+	for i := range tm.Columns {
+		name := tm.Columns[i].Name
+		if name == "" {
+			if !b.opts.PositionalNames {
+				return fmt.Errorf("%s.%s: %w", tm.Schema, tm.Table, ErrNoColumnNames)
+			}
+			name = "@" + strconv.Itoa(i+1)
+		}
+		b.names[i] = name
+	}
+	b.isKey = make([]bool, len(tm.Columns))
+	for _, k := range tm.PrimaryKey {
+		if k < 0 || k >= len(tm.Columns) {
+			return fmt.Errorf("rowevent: %s.%s: primary key column %d out of range", tm.Schema, tm.Table, k)
+		}
+		b.isKey[k] = true
+	}
+	return nil
+}
+
+// value appends the literal of v.
+func (b *builder) value(dst []byte, v binlog.Value, col int) ([]byte, error) {
+	dst, err := sqlquote.AppendValue(dst, v, &b.vopts)
+	if err != nil {
+		if errors.Is(err, sqlquote.ErrNoLiteral) {
+			return dst, fmt.Errorf("column %s: %w: %v", b.names[col], ErrNoLiteral, err)
+		}
+		return dst, fmt.Errorf("column %s: %w", b.names[col], err)
+	}
+	return dst, nil
+}
+
+// end closes a statement, with the position comment when asked.
+func (b *builder) end(dst []byte) []byte {
+	dst = append(dst, ';')
+	if p := b.opts.Position; p != nil {
+		dst = append(dst, " #start "...)
+		dst = strconv.AppendInt(dst, p.Start, 10)
+		dst = append(dst, " end "...)
+		dst = strconv.AppendInt(dst, p.End, 10)
+		if !p.Time.IsZero() {
+			dst = append(dst, " time "...)
+			dst = p.Time.AppendFormat(dst, "2006-01-02 15:04:05")
+		}
+		if p.GTID != "" {
+			dst = append(dst, " gtid "...)
+			dst = append(dst, p.GTID...)
+		}
+	}
+	return append(dst, '\n')
+}
+
+// inserts writes INSERTs for the images img(0..len(rows.Rows)-1), batched.
+func (b *builder) inserts(dst []byte, rows *binlog.Rows, img func(int) []binlog.Value, inverse bool) ([]byte, error) {
+	n := len(rows.Rows)
+	if n == 0 {
+		return dst, nil
+	}
+	batch := max(b.opts.InsertBatch, 1)
+	omitKey := b.opts.OmitPrimaryKey && !inverse
+	// The column list comes from the first row; rows whose present columns
+	// differ start a new statement.
+	cols := make([]int, 0, len(b.names))
+	rc := make([]int, 0, len(b.names))
+	inStmt := 0
+	for i := 0; i < n; i++ {
+		vals := img(i)
+		if len(vals) != len(b.names) {
+			return dst, fmt.Errorf("rowevent: row has %d values, table has %d columns", len(vals), len(b.names))
+		}
+		rc = b.insertCols(rc[:0], vals, omitKey)
+		if inStmt > 0 && (inStmt == batch || !sameInts(rc, cols)) {
+			dst = b.end(dst)
+			inStmt = 0
+		}
+		if inStmt == 0 {
+			cols = append(cols[:0], rc...)
+			switch b.opts.InsertMode {
+			case InsertIgnore:
+				dst = append(dst, "INSERT IGNORE INTO "...)
+			case Replace:
+				dst = append(dst, "REPLACE INTO "...)
+			default:
+				dst = append(dst, "INSERT INTO "...)
+			}
+			dst = append(dst, b.table...)
+			dst = append(dst, " ("...)
+			for j, c := range cols {
+				if j > 0 {
+					dst = append(dst, ", "...)
+				}
+				dst = sqlquote.AppendIdent(dst, b.names[c])
+			}
+			dst = append(dst, ") VALUES ("...)
+		} else {
+			dst = append(dst, ", ("...)
+		}
+		for j, c := range cols {
+			if j > 0 {
+				dst = append(dst, ", "...)
+			}
+			var err error
+			if dst, err = b.value(dst, vals[c], c); err != nil {
+				return dst, err
+			}
+		}
+		dst = append(dst, ')')
+		inStmt++
+	}
+	return b.end(dst), nil
+}
+
+// insertCols appends to cols the columns an INSERT of vals names.
+func (b *builder) insertCols(cols []int, vals []binlog.Value, omitKey bool) []int {
+	for i, v := range vals {
+		if v.Kind() == binlog.KindAbsent || (omitKey && b.isKey[i]) {
+			continue
+		}
+		cols = append(cols, i)
+	}
+	return cols
+}
+
+func sameInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// delete writes DELETE FROM t WHERE <row located by img, falling back to
+// alt for absent columns>.
+func (b *builder) delete(dst []byte, img, alt []binlog.Value) ([]byte, error) {
+	dst = append(dst, "DELETE FROM "...)
+	dst = append(dst, b.table...)
+	dst, err := b.where(dst, img, alt)
+	if err != nil {
+		return dst, err
+	}
+	return b.end(dst), nil
+}
+
+// update writes UPDATE t SET <newImg (newAlt for absent), changed columns
+// relative to oldImg> WHERE <row located by oldImg, oldAlt for absent
+// columns>. Forward: newImg = After, oldImg = Before. Inverse: SET the Before
+// values on the columns After holds, locate by After.
+func (b *builder) update(dst []byte, oldImg, newImg, whereImg, whereAlt []binlog.Value) ([]byte, error) {
+	if len(oldImg) != len(b.names) || len(newImg) != len(b.names) {
+		return dst, fmt.Errorf("rowevent: row images have %d and %d values, table has %d columns", len(oldImg), len(newImg), len(b.names))
+	}
+	start := len(dst)
+	dst = append(dst, "UPDATE "...)
+	dst = append(dst, b.table...)
+	dst = append(dst, " SET "...)
+	nset := 0
+	for i, nv := range newImg {
+		ov := oldImg[i]
+		if nv.Kind() == binlog.KindAbsent {
+			if whereAlt != nil && ov.Kind() != binlog.KindAbsent {
+				// Inverse: the after image changed a column whose old
+				// value the before image lacks (binlog_row_image=MINIMAL).
+				return dst[:start], fmt.Errorf("column %s: %w: no before value to restore", b.names[i], ErrIncompleteImage)
+			}
+			continue
+		}
+		if !b.opts.UpdateAllColumns && sameValue(ov, nv) {
+			continue
+		}
+		if nset > 0 {
+			dst = append(dst, ", "...)
+		}
+		dst = sqlquote.AppendIdent(dst, b.names[i])
+		dst = append(dst, '=')
+		var err error
+		if dst, err = b.value(dst, nv, i); err != nil {
+			return dst, err
+		}
+		nset++
+	}
+	if nset == 0 {
+		// Nothing changed: no statement.
+		return dst[:start], nil
+	}
+	dst, err := b.where(dst, whereImg, whereAlt)
+	if err != nil {
+		return dst, err
+	}
+	return b.end(dst), nil
+}
+
+// sameValue reports whether two values are the same bytes-for-bytes.
+func sameValue(a, b binlog.Value) bool {
+	if a.Kind() != b.Kind() || a.Uint() != b.Uint() || a.Collation() != b.Collation() {
+		return false
+	}
+	if a.Kind() == binlog.KindJSONDiff || b.Kind() == binlog.KindAbsent {
+		return false
+	}
+	ab, bb := a.Bytes(), b.Bytes()
+	if len(ab) != len(bb) {
+		return false
+	}
+	for i := range ab {
+		if ab[i] != bb[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// pick returns img[i], or alt[i] when img lacks column i.
+func pick(img, alt []binlog.Value, i int) binlog.Value {
+	v := img[i]
+	if v.Kind() == binlog.KindAbsent && alt != nil {
+		v = alt[i]
+	}
+	return v
+}
+
+// unreliable reports whether equality on v may fail to find the row.
+func unreliable(v binlog.Value) bool {
+	switch v.Kind() {
+	case binlog.KindFloat, binlog.KindDouble, binlog.KindJSON:
+		return true
+	}
+	return false
+}
+
+// where writes " WHERE …" locating the row of img (alt fills absent
+// columns): by primary key when known, present and not disabled, else by
+// every reliable column with LIMIT 1, character strings compared as bytes.
+func (b *builder) where(dst []byte, img, alt []binlog.Value) ([]byte, error) {
+	if len(img) != len(b.names) || (alt != nil && len(alt) != len(b.names)) {
+		return dst, fmt.Errorf("rowevent: row has %d values, table has %d columns", len(img), len(b.names))
+	}
+	dst = append(dst, " WHERE "...)
+	if pk := b.tm.PrimaryKey; len(pk) > 0 && !b.opts.WhereAllColumns {
+		ok := true
+		for _, k := range pk {
+			if pick(img, alt, k).Kind() == binlog.KindAbsent {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			for j, k := range pk {
+				if j > 0 {
+					dst = append(dst, " AND "...)
+				}
+				var err error
+				if dst, err = b.cond(dst, pick(img, alt, k), k); err != nil {
+					return dst, err
+				}
+			}
+			return dst, nil
+		}
+	}
+	n := 0
+	for pass := 0; pass < 2 && n == 0; pass++ {
+		for i := range img {
+			v := pick(img, alt, i)
+			if v.Kind() == binlog.KindAbsent || v.Kind() == binlog.KindJSONDiff || (pass == 0 && unreliable(v)) {
+				continue
+			}
+			if n > 0 {
+				dst = append(dst, " AND "...)
+			}
+			var err error
+			if v.Kind() == binlog.KindString {
+				// Compare bytes, not characters: under the column's
+				// collation 'a' may equal 'A', 'à' or 'a ', and LIMIT 1
+				// could pick another row. (MariaDB compares `v`=X'20' in
+				// the column's collation; the CAST makes it binary.)
+				dst = append(dst, "CAST("...)
+				dst = sqlquote.AppendIdent(dst, b.names[i])
+				dst = append(dst, " AS BINARY)="...)
+				dst = sqlquote.AppendHex(dst, v.Bytes())
+			} else if dst, err = b.cond(dst, v, i); err != nil {
+				return dst, err
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		return dst, ErrIncompleteImage
+	}
+	return append(dst, " LIMIT 1"...), nil
+}
+
+// cond writes `col`=literal or `col` IS NULL.
+func (b *builder) cond(dst []byte, v binlog.Value, i int) ([]byte, error) {
+	dst = sqlquote.AppendIdent(dst, b.names[i])
+	if v.Kind() == binlog.KindNull {
+		return append(dst, " IS NULL"...), nil
+	}
+	dst = append(dst, '=')
+	return b.value(dst, v, i)
+}

@@ -1,4 +1,639 @@
 package binlog
 
-// decodeRows decodes a rows event body. (stub)
-func decodeRows(t EventType, body []byte, st *decodeState) (*Rows, error) { return nil, ErrUnsupported }
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math/bits"
+)
+
+// Rows event body layout (after the common header):
+//
+//	post-header: table id (6 bytes; 4 when the post-header is 6 bytes long),
+//	             flags (2), v2 only: extra-data length (2, counting itself)
+//	             and the extra data
+//	body:        column count (packed), columns-present bitmap, for updates a
+//	             second bitmap for the after image, then rows until the end:
+//	             per image a null bitmap over the present columns and the
+//	             values of the present non-NULL columns.
+//
+// PARTIAL_UPDATE_ROWS after images start with value options (packed) and,
+// when PARTIAL_JSON_UPDATES is set, a bitmap with one bit per JSON column of
+// the table. MariaDB's compressed rows events zlib-compress everything
+// after the bitmaps.
+
+// rowsEventInfo returns what an event type does and its default post-header
+// length.
+func rowsEventInfo(t EventType) (kind RowsKind, phl int, compressed bool) {
+	switch t {
+	case PreGAWriteRowsEvent:
+		return Insert, 6, false
+	case PreGAUpdateRowsEvent:
+		return Update, 6, false
+	case PreGADeleteRowsEvent:
+		return Delete, 6, false
+	case WriteRowsEventV1:
+		return Insert, 8, false
+	case UpdateRowsEventV1:
+		return Update, 8, false
+	case DeleteRowsEventV1:
+		return Delete, 8, false
+	case WriteRowsEventV2:
+		return Insert, 10, false
+	case UpdateRowsEventV2, PartialUpdateRowsEvent:
+		return Update, 10, false
+	case DeleteRowsEventV2:
+		return Delete, 10, false
+	case MariaWriteRowsCompressedEventV1:
+		return Insert, 8, true
+	case MariaUpdateRowsCompressedEventV1:
+		return Update, 8, true
+	case MariaDeleteRowsCompressedEventV1:
+		return Delete, 8, true
+	case MariaWriteRowsCompressedEvent:
+		return Insert, 10, true
+	case MariaUpdateRowsCompressedEvent:
+		return Update, 10, true
+	case MariaDeleteRowsCompressedEvent:
+		return Delete, 10, true
+	}
+	return 0, 0, false
+}
+
+// decodeRows decodes a rows event body against the table maps in st.
+func decodeRows(t EventType, body []byte, st *decodeState) (*Rows, error) {
+	kind, defPHL, compressed := rowsEventInfo(t)
+	if kind == 0 {
+		return nil, fmt.Errorf("%w: event type %d is not a rows event", ErrUnsupported, t)
+	}
+	phl := postHeaderLen(st, t, defPHL)
+	c := &rdCursor{b: body}
+	r := &Rows{Kind: kind, Partial: t == PartialUpdateRowsEvent}
+	if phl == 6 {
+		r.TableID = c.uintN(4, "table id")
+	} else {
+		r.TableID = c.uintN(6, "table id")
+	}
+	r.Flags = uint16(c.uintN(2, "flags"))
+	if phl == 10 {
+		n := int(c.uintN(2, "extra data length"))
+		if c.err == nil && n < 2 {
+			return nil, corruptf("rows: extra data length %d", n)
+		}
+		if n > 2 {
+			r.ExtraData = c.bytes(n-2, "extra data")
+		}
+	} else if phl > c.pos {
+		c.bytes(phl-c.pos, "post-header")
+	}
+	ncol := c.packed("column count")
+	if c.err != nil {
+		return nil, c.err
+	}
+	var tm *TableMap
+	if st != nil {
+		tm = st.tables[r.TableID]
+	}
+	if tm == nil {
+		return nil, fmt.Errorf("%w: table id %d", ErrMissingTableMap, r.TableID)
+	}
+	r.Table = tm
+	cols := tm.Columns
+	if ncol > uint64(len(cols)) {
+		return nil, corruptf("rows: %d columns, table map %s.%s has %d", ncol, tm.Schema, tm.Table, len(cols))
+	}
+	nc := int(ncol)
+	bm := c.bytes((nc+7)/8, "columns bitmap")
+	var bmAfter []byte
+	if kind == Update {
+		bmAfter = c.bytes((nc+7)/8, "after-image columns bitmap")
+	}
+	if c.err != nil {
+		return nil, c.err
+	}
+	present := make([]bool, len(cols)*2)
+	r.Present = present[:len(cols):len(cols)]
+	for i := 0; i < nc; i++ {
+		r.Present[i] = bm[i>>3]&(1<<(i&7)) != 0
+	}
+	if kind == Update {
+		r.PresentAfter = present[len(cols):]
+		for i := 0; i < nc; i++ {
+			r.PresentAfter[i] = bmAfter[i>>3]&(1<<(i&7)) != 0
+		}
+	}
+	data := body[c.pos:]
+	if compressed {
+		var err error
+		if data, err = uncompressRows(data, st); err != nil {
+			return nil, err
+		}
+	}
+	if st != nil && st.opts != nil && st.opts.SkipRowValues {
+		return r, nil
+	}
+	d := rowsDecoder{cols: cols, ncol: nc, partial: r.Partial}
+	if err := d.decode(r, data, bm, bmAfter); err != nil {
+		if t >= PreGAWriteRowsEvent && t <= PreGADeleteRowsEvent {
+			// MySQL 5.1 pre-GA row images are not always in this layout.
+			return nil, fmt.Errorf("%w: pre-GA rows event: %v", ErrUnsupported, err)
+		}
+		return nil, err
+	}
+	return r, nil
+}
+
+// uncompressRows undoes MariaDB's binlog_buf_compress: a header byte
+// (0x80 | algorithm<<4 | length-of-length), the uncompressed length
+// big-endian, then zlib data.
+func uncompressRows(b []byte, st *decodeState) ([]byte, error) {
+	if len(b) < 1 {
+		return nil, corruptf("compressed rows: empty")
+	}
+	h := b[0]
+	if h&0x80 == 0 {
+		return nil, corruptf("compressed rows: bad header byte %#x", h)
+	}
+	if alg := h >> 4 & 7; alg != 0 {
+		return nil, fmt.Errorf("%w: compressed rows: algorithm %d", ErrUnsupported, alg)
+	}
+	ll := int(h & 7)
+	if ll < 1 || ll > 4 || len(b) < 1+ll {
+		return nil, corruptf("compressed rows: bad length of length %d", ll)
+	}
+	n := beUint(b[1 : 1+ll])
+	limit := uint64(1 << 30)
+	if st != nil && st.opts != nil && st.opts.MaxEventSize > 0 {
+		limit = uint64(st.opts.MaxEventSize)
+	}
+	if n > limit {
+		return nil, fmt.Errorf("%w: compressed rows: uncompressed length %d over %d", ErrEventTooLarge, n, limit)
+	}
+	zr, err := zlib.NewReader(bytes.NewReader(b[1+ll:]))
+	if err != nil {
+		return nil, corruptf("compressed rows: %v", err)
+	}
+	// Allocate as the data arrives, not n up front: n is untrusted.
+	out := make([]byte, 0, min(n, uint64(len(b))*8+64))
+	buf := bytes.NewBuffer(out)
+	m, err := io.Copy(buf, io.LimitReader(zr, int64(n)+1))
+	if err != nil {
+		return nil, corruptf("compressed rows: %v", err)
+	}
+	if uint64(m) != n {
+		return nil, corruptf("compressed rows: uncompressed %d bytes, header says %d", m, n)
+	}
+	return buf.Bytes(), nil
+}
+
+// rowsDecoder decodes the row images of one event.
+type rowsDecoder struct {
+	cols    []Column
+	ncol    int // columns in the event's bitmaps (<= len(cols))
+	partial bool
+	njson   int    // JSON columns in the table (PARTIAL_UPDATE_ROWS)
+	arena   []byte // converted bytes (decimal text, JSON text, re-padded BINARY)
+}
+
+func (d *rowsDecoder) decode(r *Rows, data, bm, bmAfter []byte) error {
+	ncols := len(d.cols)
+	nimg := 1
+	if r.Kind == Update {
+		nimg = 2
+	}
+	if d.partial {
+		for i := range d.cols {
+			if d.cols[i].BinlogType == TypeJSON {
+				d.njson++
+			}
+		}
+	}
+	stride := nimg * ncols
+	if len(data) == 0 {
+		return nil
+	}
+	for i := range d.cols {
+		if d.cols[i].Type == TypeNewDecimal {
+			// Decimal text is at most about twice its stored size.
+			d.arena = make([]byte, 0, 2*len(data))
+			break
+		}
+	}
+	nrows := 0
+	vals := make([]Value, stride)
+	pos := 0
+	for pos < len(data) {
+		if nrows > 0 && len(vals)+stride > cap(vals) {
+			// After the first row, size the rest from its length.
+			per := pos / nrows
+			est := len(vals) + stride*((len(data)-pos)/max(per, 1)+1)
+			if est < 2*cap(vals) {
+				est = 2 * cap(vals)
+			}
+			nv := make([]Value, len(vals), est)
+			copy(nv, vals)
+			vals = nv
+		}
+		if nrows > 0 {
+			vals = vals[:len(vals)+stride]
+		}
+		row := vals[len(vals)-stride:]
+		rowStart := pos
+		var err error
+		if r.Kind == Update {
+			if pos, err = d.image(data, pos, bm, row[:ncols], false); err != nil {
+				return err
+			}
+			if pos, err = d.image(data, pos, bmAfter, row[ncols:], d.partial); err != nil {
+				return err
+			}
+		} else if pos, err = d.image(data, pos, bm, row, false); err != nil {
+			return err
+		}
+		if pos == rowStart {
+			return corruptf("rows: empty row image at byte %d", pos)
+		}
+		nrows++
+	}
+	rows := make([]Row, nrows)
+	for i := range rows {
+		img := vals[i*stride : (i+1)*stride : (i+1)*stride]
+		switch r.Kind {
+		case Insert:
+			rows[i].After = img
+		case Delete:
+			rows[i].Before = img
+		default:
+			rows[i].Before = img[:ncols:ncols]
+			rows[i].After = img[ncols:]
+		}
+	}
+	r.Rows = rows
+	return nil
+}
+
+// image decodes one row image at data[pos:] into out (len(out) == number
+// of table columns) and returns the position after it.
+func (d *rowsDecoder) image(data []byte, pos int, bm []byte, out []Value, after bool) (int, error) {
+	var partialBits []byte
+	if after {
+		opts, n := rdPacked(data[pos:])
+		if n == 0 {
+			return 0, corruptf("rows: bad value options at byte %d", pos)
+		}
+		pos += n
+		if opts&1 != 0 {
+			nb := (d.njson + 7) / 8
+			if nb > len(data)-pos {
+				return 0, corruptf("rows: partial-update bitmap past end of event")
+			}
+			partialBits = data[pos : pos+nb]
+			pos += nb
+		}
+	}
+	nc := d.ncol
+	npresent := 0
+	for i, b := range bm {
+		if i == len(bm)-1 && nc&7 != 0 {
+			b &= 1<<(nc&7) - 1
+		}
+		npresent += bits.OnesCount8(b)
+	}
+	nullLen := (npresent + 7) / 8
+	if nullLen > len(data)-pos {
+		return 0, corruptf("rows: null bitmap past end of event at byte %d", pos)
+	}
+	nulls := data[pos : pos+nullLen]
+	pos += nullLen
+	ni, ji := 0, 0
+	for i := 0; i < nc; i++ {
+		col := &d.cols[i]
+		isPartial := false
+		if partialBits != nil && col.BinlogType == TypeJSON {
+			isPartial = partialBits[ji>>3]&(1<<(ji&7)) != 0
+			ji++
+		}
+		if bm[i>>3]&(1<<(i&7)) == 0 {
+			continue
+		}
+		if nulls[ni>>3]&(1<<(ni&7)) != 0 {
+			ni++
+			out[i] = Value{kind: KindNull}
+			continue
+		}
+		ni++
+		n, err := d.value(col, data[pos:], &out[i], isPartial)
+		if err != nil {
+			return 0, fmt.Errorf("column %d (%s): %w", i+1, col.Name, err)
+		}
+		pos += n
+	}
+	return pos, nil
+}
+
+var errShort = corruptf("value past end of event")
+
+// value decodes one non-NULL value of col at the start of b into v and
+// returns its stored length.
+func (d *rowsDecoder) value(col *Column, b []byte, v *Value, partial bool) (int, error) {
+	meta := int(col.Meta)
+	switch col.Type {
+	case TypeTiny:
+		if len(b) < 1 {
+			return 0, errShort
+		}
+		if col.Unsigned {
+			*v = Value{kind: KindUint, num: uint64(b[0])}
+		} else {
+			*v = Value{kind: KindInt, num: uint64(int64(int8(b[0])))}
+		}
+		return 1, nil
+	case TypeShort:
+		if len(b) < 2 {
+			return 0, errShort
+		}
+		u := binary.LittleEndian.Uint16(b)
+		if col.Unsigned {
+			*v = Value{kind: KindUint, num: uint64(u)}
+		} else {
+			*v = Value{kind: KindInt, num: uint64(int64(int16(u)))}
+		}
+		return 2, nil
+	case TypeInt24:
+		if len(b) < 3 {
+			return 0, errShort
+		}
+		u := uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16
+		if col.Unsigned {
+			*v = Value{kind: KindUint, num: uint64(u)}
+		} else {
+			*v = Value{kind: KindInt, num: uint64(int64(int32(u<<8) >> 8))}
+		}
+		return 3, nil
+	case TypeLong:
+		if len(b) < 4 {
+			return 0, errShort
+		}
+		u := binary.LittleEndian.Uint32(b)
+		if col.Unsigned {
+			*v = Value{kind: KindUint, num: uint64(u)}
+		} else {
+			*v = Value{kind: KindInt, num: uint64(int64(int32(u)))}
+		}
+		return 4, nil
+	case TypeLongLong:
+		if len(b) < 8 {
+			return 0, errShort
+		}
+		k := KindInt
+		if col.Unsigned {
+			k = KindUint
+		}
+		*v = Value{kind: k, num: binary.LittleEndian.Uint64(b)}
+		return 8, nil
+	case TypeFloat:
+		if len(b) < 4 {
+			return 0, errShort
+		}
+		*v = Value{kind: KindFloat, num: uint64(binary.LittleEndian.Uint32(b))}
+		return 4, nil
+	case TypeDouble:
+		if len(b) < 8 {
+			return 0, errShort
+		}
+		*v = Value{kind: KindDouble, num: binary.LittleEndian.Uint64(b)}
+		return 8, nil
+	case TypeYear:
+		if len(b) < 1 {
+			return 0, errShort
+		}
+		y := uint64(b[0])
+		if y != 0 {
+			y += 1900
+		}
+		*v = Value{kind: KindYear, num: y}
+		return 1, nil
+	case TypeNull:
+		*v = Value{kind: KindNull}
+		return 0, nil
+	case TypeNewDecimal:
+		prec, scale := meta>>8, meta&0xff
+		if prec < 1 || prec > 65 || scale > prec {
+			return 0, corruptf("decimal(%d,%d): bad precision or scale", prec, scale)
+		}
+		n := decimalSize(prec, scale)
+		if len(b) < n {
+			return 0, errShort
+		}
+		start := len(d.arena)
+		var err error
+		if d.arena, err = appendDecimal(d.arena, b[:n], prec, scale); err != nil {
+			return 0, err
+		}
+		*v = Value{kind: KindDecimal, b: d.arena[start:len(d.arena):len(d.arena)]}
+		return n, nil
+	case TypeBit:
+		nbits := (meta>>8)*8 + meta&0xff
+		n := (nbits + 7) / 8
+		if n > 8 {
+			return 0, corruptf("bit(%d) too wide", nbits)
+		}
+		if len(b) < n {
+			return 0, errShort
+		}
+		*v = Value{kind: KindBit, num: beUint(b[:n]), prec: uint8(nbits)}
+		return n, nil
+	case TypeDate, TypeNewDate:
+		if len(b) < 3 {
+			return 0, errShort
+		}
+		*v = Value{kind: KindDate, num: decodeDate(b)}
+		return 3, nil
+	case TypeTime:
+		if len(b) < 3 {
+			return 0, errShort
+		}
+		*v = Value{kind: KindTime, num: decodeTime(b)}
+		return 3, nil
+	case TypeDateTime:
+		if len(b) < 8 {
+			return 0, errShort
+		}
+		num, err := decodeDateTime(binary.LittleEndian.Uint64(b))
+		if err != nil {
+			return 0, err
+		}
+		*v = Value{kind: KindDateTime, num: num}
+		return 8, nil
+	case TypeTimestamp:
+		if len(b) < 4 {
+			return 0, errShort
+		}
+		*v = Value{kind: KindTimestamp, num: uint64(binary.LittleEndian.Uint32(b)) << 20}
+		return 4, nil
+	case TypeTime2:
+		if meta > 6 {
+			return 0, corruptf("time(%d): bad precision", meta)
+		}
+		n := 3 + fspBytes(meta)
+		if len(b) < n {
+			return 0, errShort
+		}
+		*v = Value{kind: KindTime, num: decodeTime2(b, meta), prec: uint8(meta)}
+		return n, nil
+	case TypeDateTime2:
+		if meta > 6 {
+			return 0, corruptf("datetime(%d): bad precision", meta)
+		}
+		n := 5 + fspBytes(meta)
+		if len(b) < n {
+			return 0, errShort
+		}
+		num, err := decodeDateTime2(b[:n], meta)
+		if err != nil {
+			return 0, err
+		}
+		*v = Value{kind: KindDateTime, num: num, prec: uint8(meta)}
+		return n, nil
+	case TypeTimestamp2:
+		if meta > 6 {
+			return 0, corruptf("timestamp(%d): bad precision", meta)
+		}
+		n := 4 + fspBytes(meta)
+		if len(b) < n {
+			return 0, errShort
+		}
+		num, err := decodeTimestamp2(b[:n], meta)
+		if err != nil {
+			return 0, err
+		}
+		*v = Value{kind: KindTimestamp, num: num, prec: uint8(meta)}
+		return n, nil
+	case TypeVarchar, TypeVarString:
+		lp := 1
+		if meta > 255 {
+			lp = 2
+		}
+		return d.str(col, b, lp, 0, v)
+	case TypeString:
+		_, maxLen := stringMeta(col.Meta)
+		lp := 1
+		if maxLen > 255 {
+			lp = 2
+		}
+		return d.str(col, b, lp, maxLen, v)
+	case TypeEnum:
+		n := meta & 0xff
+		if n != 1 && n != 2 {
+			return 0, corruptf("enum pack length %d", n)
+		}
+		if len(b) < n {
+			return 0, errShort
+		}
+		*v = Value{kind: KindEnum, num: uint64(b[0]), names: col.EnumValues}
+		if n == 2 {
+			v.num |= uint64(b[1]) << 8
+		}
+		return n, nil
+	case TypeSet:
+		n := meta & 0xff
+		if n < 1 || n > 8 {
+			return 0, corruptf("set pack length %d", n)
+		}
+		if len(b) < n {
+			return 0, errShort
+		}
+		var mask uint64
+		for i := n - 1; i >= 0; i-- {
+			mask = mask<<8 | uint64(b[i])
+		}
+		*v = Value{kind: KindSet, num: mask, names: col.SetValues}
+		return n, nil
+	case TypeBlob, TypeTinyBlob, TypeMediumBlob, TypeLongBlob, TypeGeometry, TypeJSON, TypeVector:
+		lp := meta
+		if lp < 1 || lp > 4 {
+			return 0, corruptf("blob length-prefix size %d", lp)
+		}
+		if len(b) < lp {
+			return 0, errShort
+		}
+		l := 0
+		for i := lp - 1; i >= 0; i-- {
+			l = l<<8 | int(b[i])
+		}
+		if l > len(b)-lp {
+			return 0, errShort
+		}
+		p := b[lp : lp+l : lp+l]
+		switch col.Type {
+		case TypeGeometry:
+			*v = Value{kind: KindGeometry, b: p}
+		case TypeVector:
+			*v = Value{kind: KindVector, b: p}
+		case TypeJSON:
+			if partial {
+				diffs, err := decodeJSONDiffs(p)
+				if err != nil {
+					return 0, err
+				}
+				*v = Value{kind: KindJSONDiff, diffs: diffs}
+				break
+			}
+			start := len(d.arena)
+			if l == 0 {
+				d.arena = append(d.arena, "null"...)
+			} else {
+				var err error
+				if d.arena, err = appendJSON(d.arena, p); err != nil {
+					d.arena = d.arena[:start]
+					return 0, err
+				}
+			}
+			*v = Value{kind: KindJSON, b: d.arena[start:len(d.arena):len(d.arena)]}
+		default:
+			d.setStr(col, p, v)
+		}
+		return lp + l, nil
+	case TypeDecimal:
+		return 0, fmt.Errorf("%w: old DECIMAL column type", ErrUnsupported)
+	}
+	return 0, fmt.Errorf("%w: column type %d in rows", ErrUnsupported, col.Type)
+}
+
+// str decodes a length-prefixed CHAR/VARCHAR value. padTo > 0 re-pads
+// BINARY(padTo) values with zero bytes.
+func (d *rowsDecoder) str(col *Column, b []byte, lp, padTo int, v *Value) (int, error) {
+	if len(b) < lp {
+		return 0, errShort
+	}
+	l := int(b[0])
+	if lp == 2 {
+		l |= int(b[1]) << 8
+	}
+	if l > len(b)-lp {
+		return 0, errShort
+	}
+	p := b[lp : lp+l : lp+l]
+	if padTo > l && col.Collation == 63 {
+		start := len(d.arena)
+		d.arena = append(d.arena, p...)
+		for i := l; i < padTo; i++ {
+			d.arena = append(d.arena, 0)
+		}
+		*v = Value{kind: KindBytes, b: d.arena[start:len(d.arena):len(d.arena)]}
+		return lp + l, nil
+	}
+	d.setStr(col, p, v)
+	return lp + l, nil
+}
+
+func (d *rowsDecoder) setStr(col *Column, p []byte, v *Value) {
+	switch charsetIndex(col.Collation) {
+	case csBinary, csUnknown:
+		*v = Value{kind: KindBytes, b: p}
+	default:
+		*v = Value{kind: KindString, b: p, coll: col.Collation}
+	}
+}

@@ -1,0 +1,361 @@
+package binlog
+
+import (
+	"encoding/base64"
+	"math"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Text returns the value as text: numbers in decimal, DECIMAL and JSON as
+// their exact text, strings decoded to UTF-8 from the column's charset,
+// bytes as they are, ENUM and SET as member names (the number when the
+// names are unknown), temporal values in MySQL's format (TIMESTAMP in UTC),
+// "NULL" for SQL NULL and "" for an absent column.
+func (v Value) Text() string { return string(v.AppendText(nil)) }
+
+// AppendText appends the Text form of v to dst. It does not allocate
+// except to grow dst (and to decode non-UTF-8 charsets).
+func (v Value) AppendText(dst []byte) []byte {
+	switch v.kind {
+	case KindAbsent:
+		return dst
+	case KindNull:
+		return append(dst, "NULL"...)
+	case KindInt:
+		return strconv.AppendInt(dst, int64(v.num), 10)
+	case KindUint:
+		return strconv.AppendUint(dst, v.num, 10)
+	case KindYear:
+		if v.num < 1000 {
+			return appendPadded(dst, uint32(v.num), 4)
+		}
+		return strconv.AppendUint(dst, v.num, 10)
+	case KindFloat:
+		return strconv.AppendFloat(dst, float64(math.Float32frombits(uint32(v.num))), 'g', -1, 32)
+	case KindDouble:
+		return strconv.AppendFloat(dst, math.Float64frombits(v.num), 'g', -1, 64)
+	case KindDecimal, KindJSON, KindBytes, KindGeometry:
+		return append(dst, v.b...)
+	case KindBit:
+		return appendBits(dst, v.num, int(v.prec))
+	case KindDate:
+		dt := v.DateTime()
+		return appendDate(dst, dt)
+	case KindDateTime:
+		return appendDateTime(dst, v.DateTime(), int(v.prec))
+	case KindTimestamp:
+		return appendDateTime(dst, v.timestampCivil(), int(v.prec))
+	case KindTime:
+		t := v.Time()
+		if t.Negative {
+			dst = append(dst, '-')
+		}
+		dst = appendPadded(dst, uint32(t.Hours), max(2, digits(t.Hours)))
+		dst = append(dst, ':')
+		dst = appendPadded(dst, uint32(t.Minutes), 2)
+		dst = append(dst, ':')
+		dst = appendPadded(dst, uint32(t.Seconds), 2)
+		return appendFrac(dst, t.Microseconds, int(v.prec))
+	case KindString:
+		return appendUTF8(dst, v.b, v.coll)
+	case KindEnum:
+		if v.num >= 1 && v.num <= uint64(len(v.names)) {
+			return append(dst, v.names[v.num-1]...)
+		}
+		return strconv.AppendUint(dst, v.num, 10)
+	case KindSet:
+		if v.num>>len(v.names) != 0 || (len(v.names) < 64 && v.num >= 1<<len(v.names)) {
+			return strconv.AppendUint(dst, v.num, 10)
+		}
+		first := true
+		for i := 0; i < len(v.names) && i < 64; i++ {
+			if v.num&(1<<i) != 0 {
+				if !first {
+					dst = append(dst, ',')
+				}
+				first = false
+				dst = append(dst, v.names[i]...)
+			}
+		}
+		return dst
+	case KindJSONDiff:
+		for i, df := range v.diffs {
+			if i > 0 {
+				dst = append(dst, ", "...)
+			}
+			dst = append(dst, df.Op.String()...)
+			dst = append(dst, '(')
+			dst = strconv.AppendQuote(dst, df.Path)
+			if df.Op != JSONRemove {
+				dst = append(dst, ", "...)
+				dst = append(dst, df.Value...)
+			}
+			dst = append(dst, ')')
+		}
+		return dst
+	case KindVector:
+		dst = append(dst, '[')
+		for i := 0; i+4 <= len(v.b); i += 4 {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			u := uint32(v.b[i]) | uint32(v.b[i+1])<<8 | uint32(v.b[i+2])<<16 | uint32(v.b[i+3])<<24
+			dst = strconv.AppendFloat(dst, float64(math.Float32frombits(u)), 'g', -1, 32)
+		}
+		return append(dst, ']')
+	}
+	return dst
+}
+
+// String returns v as mysqlbinlog -v prints it in its pseudo-SQL: numbers
+// bare, strings, temporal values, JSON and ENUM/SET names quoted with
+// backslash escapes, BIT as b'0101', TIMESTAMP as Unix seconds, NULL.
+func (v Value) String() string { return string(v.AppendSQL(nil)) }
+
+// AppendSQL appends the String form of v to dst.
+func (v Value) AppendSQL(dst []byte) []byte {
+	switch v.kind {
+	case KindAbsent:
+		return dst
+	case KindNull:
+		return append(dst, "NULL"...)
+	case KindInt, KindUint, KindFloat, KindDouble, KindDecimal, KindYear:
+		return v.AppendText(dst)
+	case KindBit:
+		dst = append(dst, "b'"...)
+		dst = appendBits(dst, v.num, int(v.prec))
+		return append(dst, '\'')
+	case KindTimestamp:
+		dst = strconv.AppendUint(dst, v.num>>20, 10)
+		return appendFrac(dst, int(v.num&(1<<20-1)), int(v.prec))
+	case KindEnum, KindSet:
+		if v.names == nil {
+			return v.AppendText(dst)
+		}
+	case KindBytes, KindGeometry, KindVector:
+		return appendQuoted(dst, v.b)
+	}
+	// Quote the text form. Build it after dst to avoid a second buffer.
+	start := len(dst)
+	dst = v.AppendText(dst)
+	n := len(dst) - start
+	// Escaping may need more room; copy the text out once.
+	var small [128]byte
+	var text []byte
+	if n <= len(small) {
+		text = small[:n]
+	} else {
+		text = make([]byte, n)
+	}
+	copy(text, dst[start:])
+	return appendQuoted(dst[:start], text)
+}
+
+// MarshalJSON encodes v for JSON output: NULL and absent as null, integers
+// and floats as numbers, DECIMAL as a string (exact), JSON embedded as is,
+// strings as UTF-8 strings, bytes, geometry as base64 strings, VECTOR as
+// an array of numbers, ENUM/SET as their Text, temporal values as strings
+// (TIMESTAMP in RFC 3339 UTC), JSON diffs as an array of
+// {"op","path","value"} objects.
+func (v Value) MarshalJSON() ([]byte, error) {
+	var dst []byte
+	switch v.kind {
+	case KindAbsent, KindNull:
+		return []byte("null"), nil
+	case KindInt, KindUint, KindYear, KindBit:
+		if v.kind == KindBit {
+			return strconv.AppendUint(dst, v.num, 10), nil
+		}
+		return v.AppendText(dst), nil
+	case KindFloat, KindDouble:
+		f := v.Float64()
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return []byte("null"), nil
+		}
+		return v.AppendText(dst), nil
+	case KindJSON:
+		if len(v.b) == 0 {
+			return []byte("null"), nil
+		}
+		return append(dst, v.b...), nil
+	case KindBytes, KindGeometry:
+		dst = append(dst, '"')
+		dst = base64.StdEncoding.AppendEncode(dst, v.b)
+		return append(dst, '"'), nil
+	case KindTimestamp:
+		t := v.Timestamp()
+		return appendJSONText(dst, t.AppendFormat(nil, "2006-01-02T15:04:05.999999Z07:00")), nil
+	case KindJSONDiff:
+		dst = append(dst, '[')
+		for i, df := range v.diffs {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, `{"op":`...)
+			dst = appendJSONText(dst, []byte(df.Op.String()))
+			dst = append(dst, `,"path":`...)
+			dst = appendJSONText(dst, []byte(df.Path))
+			if df.Op != JSONRemove {
+				dst = append(dst, `,"value":`...)
+				if len(df.Value) == 0 {
+					dst = append(dst, "null"...)
+				} else {
+					dst = append(dst, df.Value...)
+				}
+			}
+			dst = append(dst, '}')
+		}
+		return append(dst, ']'), nil
+	case KindVector:
+		return v.AppendText(dst), nil
+	}
+	return appendJSONText(dst, v.AppendText(nil)), nil
+}
+
+func digits(n int) int {
+	d := 1
+	for n >= 10 {
+		n /= 10
+		d++
+	}
+	return d
+}
+
+func appendBits(dst []byte, x uint64, width int) []byte {
+	if width <= 0 {
+		width = 1
+	}
+	for i := width - 1; i >= 0; i-- {
+		dst = append(dst, byte('0'+(x>>i)&1))
+	}
+	return dst
+}
+
+func appendDate(dst []byte, dt DateTime) []byte {
+	dst = appendPadded(dst, uint32(dt.Year), 4)
+	dst = append(dst, '-')
+	dst = appendPadded(dst, uint32(dt.Month), 2)
+	dst = append(dst, '-')
+	return appendPadded(dst, uint32(dt.Day), 2)
+}
+
+func appendDateTime(dst []byte, dt DateTime, prec int) []byte {
+	dst = appendDate(dst, dt)
+	dst = append(dst, ' ')
+	dst = appendPadded(dst, uint32(dt.Hour), 2)
+	dst = append(dst, ':')
+	dst = appendPadded(dst, uint32(dt.Minute), 2)
+	dst = append(dst, ':')
+	dst = appendPadded(dst, uint32(dt.Second), 2)
+	return appendFrac(dst, dt.Microsecond, prec)
+}
+
+func appendFrac(dst []byte, us, prec int) []byte {
+	if prec <= 0 {
+		return dst
+	}
+	if prec > 6 {
+		prec = 6
+	}
+	var buf [6]byte
+	appendPadded(buf[:0], uint32(us%1000000), 6)
+	dst = append(dst, '.')
+	return append(dst, buf[:prec]...)
+}
+
+// timestampCivil returns a KindTimestamp value as a UTC civil time; the
+// zero timestamp gives 0000-00-00 00:00:00.
+func (v Value) timestampCivil() DateTime {
+	if v.num>>20 == 0 {
+		return DateTime{Microsecond: int(v.num & (1<<20 - 1))}
+	}
+	t := v.Timestamp()
+	y, m, d := t.Date()
+	return DateTime{Year: y, Month: int(m), Day: d, Hour: t.Hour(), Minute: t.Minute(),
+		Second: t.Second(), Microsecond: t.Nanosecond() / 1000}
+}
+
+// appendQuoted appends s in single quotes, escaping like mysqlbinlog:
+// quote, backslash, NUL, newline, carriage return, tab, ^Z, and other
+// control bytes and invalid UTF-8 as \xNN.
+func appendQuoted(dst, s []byte) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '\'')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRune(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				dst = append(dst, '\\', 'x', hex[c>>4], hex[c&15])
+			} else {
+				dst = append(dst, s[i:i+n]...)
+			}
+			i += n
+			continue
+		}
+		switch c {
+		case '\'':
+			dst = append(dst, '\\', '\'')
+		case '\\':
+			dst = append(dst, '\\', '\\')
+		case 0:
+			dst = append(dst, '\\', '0')
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		case 0x1a:
+			dst = append(dst, '\\', 'Z')
+		default:
+			if c < 0x20 || c == 0x7f {
+				dst = append(dst, '\\', 'x', hex[c>>4], hex[c&15])
+			} else {
+				dst = append(dst, c)
+			}
+		}
+		i++
+	}
+	return append(dst, '\'')
+}
+
+// appendJSONText appends s (UTF-8; invalid bytes become U+FFFD) as a
+// JSON string.
+func appendJSONText(dst, s []byte) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRune(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				dst = append(dst, `\ufffd`...)
+			} else if r == '\u2028' || r == '\u2029' {
+				dst = append(dst, `\u202`...)
+				dst = append(dst, hex[r&15])
+			} else {
+				dst = append(dst, s[i:i+n]...)
+			}
+			i += n
+			continue
+		}
+		switch {
+		case c == '"' || c == '\\':
+			dst = append(dst, '\\', c)
+		case c == '\n':
+			dst = append(dst, '\\', 'n')
+		case c == '\r':
+			dst = append(dst, '\\', 'r')
+		case c == '\t':
+			dst = append(dst, '\\', 't')
+		case c < 0x20:
+			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+		default:
+			dst = append(dst, c)
+		}
+		i++
+	}
+	return append(dst, '"')
+}

@@ -1,0 +1,3 @@
+package binlog
+
+//go:generate go run ../internal/cmd/gentestdata -dir testdata

@@ -1,0 +1,196 @@
+package binlog_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/internal/testserver"
+	"github.com/go-mysql-org/go-mysql/replication"
+)
+
+// benchBinlogSize is the least size of the benchmark binlog.
+const benchBinlogSize = 56 << 20
+
+// bigBinlog returns the path of a binlog of at least benchBinlogSize bytes
+// made by a real server, cached in $BINLOGKIT_BENCH_DIR (default
+// $TMPDIR/binlogkit-bench). It skips tb when there is neither a server nor a
+// cached file. $BINLOGKIT_BENCH_FILE names another binlog to use instead.
+func bigBinlog(tb testing.TB) (path string, size int64) {
+	tb.Helper()
+	if p := os.Getenv("BINLOGKIT_BENCH_FILE"); p != "" {
+		fi, err := os.Stat(p)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return p, fi.Size()
+	}
+	dir := os.Getenv("BINLOGKIT_BENCH_DIR")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "binlogkit-bench")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	path, err := testserver.BigBinlog(ctx, dir, benchBinlogSize)
+	if err != nil {
+		if aerr := testserver.Available(); aerr != nil {
+			tb.Skipf("no benchmark binlog cached in %s and no server to make one: %v", dir, aerr)
+		}
+		tb.Fatalf("making the benchmark binlog: %v", err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return path, fi.Size()
+}
+
+// readAll reads every event of path, calling fn for each, and returns the
+// number of row changes (an update's before/after pair counts once).
+func readAll(tb testing.TB, path string, opts *binlog.ReaderOptions, fn func(*binlog.Event)) (rows int64) {
+	fr, err := binlog.Open(path, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer fr.Close()
+	for {
+		ev, err := fr.Next()
+		if errors.Is(err, io.EOF) {
+			return rows
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if r, ok := ev.Payload.(*binlog.Rows); ok {
+			rows += int64(len(r.Rows))
+		}
+		if fn != nil {
+			fn(ev)
+		}
+	}
+}
+
+// BenchmarkDecodeFile reads a >= 56 MB binlog of mixed row events from a
+// real MariaDB: with binlogkit, decoding and touching every value of every
+// row; with binlogkit skipping row values; and with go-mysql's parser,
+// which decodes every row too. Rerun with
+//
+//	go test -run='^$' -bench=DecodeFile -benchmem ./binlog/
+func BenchmarkDecodeFile(b *testing.B) {
+	path, size := bigBinlog(b)
+	var fileRows int64 // row changes in the file, for rows/s
+
+	// report sets the throughput metrics of one sub-benchmark.
+	report := func(b *testing.B, rows int64, mallocs uint64) {
+		b.SetBytes(size)
+		if rows > 0 {
+			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+			b.ReportMetric(float64(mallocs)/float64(rows)/float64(b.N), "allocs/row")
+		}
+	}
+	mallocs := func() uint64 {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.Mallocs
+	}
+
+	b.Run("binlogkit", func(b *testing.B) {
+		var sink int
+		b.ReportAllocs()
+		b.ResetTimer()
+		m0 := mallocs()
+		var rows int64
+		for range b.N {
+			rows = readAll(b, path, nil, func(ev *binlog.Event) {
+				r, ok := ev.Payload.(*binlog.Rows)
+				if !ok {
+					return
+				}
+				for i := range r.Rows {
+					for _, v := range r.Rows[i].Before {
+						sink += int(v.Kind())
+					}
+					for _, v := range r.Rows[i].After {
+						sink += int(v.Kind())
+					}
+				}
+			})
+		}
+		report(b, rows, mallocs()-m0)
+		fileRows = rows
+		_ = sink
+	})
+
+	b.Run("binlogkit-skiprows", func(b *testing.B) {
+		if fileRows == 0 {
+			fileRows = readAll(b, path, nil, nil)
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		m0 := mallocs()
+		for range b.N {
+			readAll(b, path, &binlog.ReaderOptions{SkipRowValues: true}, nil)
+		}
+		report(b, fileRows, mallocs()-m0)
+	})
+
+	b.Run("go-mysql", func(b *testing.B) {
+		b.ReportAllocs()
+		b.ResetTimer()
+		m0 := mallocs()
+		var rows int64
+		for range b.N {
+			rows = 0
+			p := replication.NewBinlogParser()
+			err := p.ParseFile(path, 0, func(e *replication.BinlogEvent) error {
+				if r, ok := e.Event.(*replication.RowsEvent); ok {
+					n := int64(len(r.Rows))
+					if r.Type() == replication.EnumRowsEventTypeUpdate {
+						n /= 2
+					}
+					rows += n
+				}
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		report(b, rows, mallocs()-m0)
+		if fileRows > 0 && rows != fileRows {
+			b.Errorf("go-mysql saw %d row changes, binlogkit %d", rows, fileRows)
+		}
+	})
+}
+
+// TestDecodeBigFileMemory checks that reading a big binlog keeps the heap
+// small: events are not retained by the reader, so memory in use stays
+// within a few MB whatever the file size.
+func TestDecodeBigFileMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads a 56 MB binlog")
+	}
+	path, size := bigBinlog(t)
+	const limit = 16 << 20
+	runtime.GC()
+	var peak uint64
+	var n int
+	var ms runtime.MemStats
+	rows := readAll(t, path, nil, func(*binlog.Event) {
+		n++
+		if n%500 == 0 {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapInuse)
+		}
+	})
+	t.Logf("%d events, %d rows, %d MB file: peak HeapInuse %.1f MB", n, rows, size>>20, float64(peak)/(1<<20))
+	if peak > limit {
+		t.Errorf("peak HeapInuse %d bytes reading a %d-byte binlog; want <= %d", peak, size, limit)
+	}
+}

@@ -1,0 +1,432 @@
+package eventfmt
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"hash/crc32"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/internal/sqlquote"
+)
+
+// TextOptions configures AppendText. The zero value (or nil) prints like
+// mysqlbinlog -vv.
+type TextOptions struct {
+	// ColumnNames prints `name`=value instead of @N=value for columns whose
+	// name is known.
+	ColumnNames bool
+	// NoTypeComments leaves out the /* TYPE meta=... */ comment after each
+	// column value.
+	NoTypeComments bool
+}
+
+// AppendText appends a text listing of ev to dst, ending with a newline,
+// and returns the extended buffer. opts may be nil. See the package doc for
+// the format.
+func AppendText(dst []byte, ev *binlog.Event, opts *TextOptions) []byte {
+	if opts == nil {
+		opts = &TextOptions{}
+	}
+	dst = append(dst, "# at "...)
+	dst = strconv.AppendInt(dst, ev.Offset, 10)
+	if ev.PayloadIndex > 0 {
+		dst = append(dst, " [payload "...)
+		dst = strconv.AppendInt(dst, int64(ev.PayloadIndex), 10)
+		dst = append(dst, ']')
+	}
+	dst = append(dst, "\n#"...)
+	dst = appendShortTime(dst, ev.Header.Timestamp)
+	dst = append(dst, " server id "...)
+	dst = strconv.AppendUint(dst, uint64(ev.Header.ServerID), 10)
+	dst = append(dst, "  end_log_pos "...)
+	dst = strconv.AppendUint(dst, uint64(ev.Header.LogPos), 10)
+	if crc, ok := eventCRC(ev.Raw); ok {
+		dst = append(dst, " CRC32 0x"...)
+		var b [4]byte
+		binary.BigEndian.PutUint32(b[:], crc)
+		dst = hex.AppendEncode(dst, b[:])
+	}
+	dst = append(dst, " \t"...)
+	return appendTextPayload(dst, ev, opts)
+}
+
+// eventCRC returns the checksum stored at the end of raw when it is a valid
+// CRC32 of the bytes before it.
+func eventCRC(raw []byte) (uint32, bool) {
+	if len(raw) < 19+4 {
+		return 0, false
+	}
+	n := len(raw) - 4
+	stored := binary.LittleEndian.Uint32(raw[n:])
+	if binlog.EventType(raw[4]) == binlog.FormatDescriptionEvent && raw[17]&1 != 0 {
+		// The server sets LOG_EVENT_BINLOG_IN_USE_F in the format
+		// description of an open binlog after computing the checksum
+		// without it.
+		crc := crc32.ChecksumIEEE(raw[:17])
+		crc = crc32.Update(crc, crc32.IEEETable, []byte{raw[17] &^ 1})
+		crc = crc32.Update(crc, crc32.IEEETable, raw[18:n])
+		return stored, crc == stored
+	}
+	return stored, crc32.ChecksumIEEE(raw[:n]) == stored
+}
+
+// appendShortTime appends a Unix time as "yymmdd hh:mm:ss" in UTC.
+func appendShortTime(dst []byte, ts uint32) []byte {
+	t := time.Unix(int64(ts), 0).UTC()
+	dst = appendPad(dst, t.Year()%100, 2)
+	dst = appendPad(dst, int(t.Month()), 2)
+	dst = appendPad(dst, t.Day(), 2)
+	dst = append(dst, ' ')
+	dst = appendPad(dst, t.Hour(), 2)
+	dst = append(dst, ':')
+	dst = appendPad(dst, t.Minute(), 2)
+	dst = append(dst, ':')
+	return appendPad(dst, t.Second(), 2)
+}
+
+// appendStmt appends a statement line in mysqlbinlog's form: the text, then
+// the /*!*/; delimiter.
+func appendStmt(dst []byte, s string) []byte {
+	dst = append(dst, s...)
+	return append(dst, "/*!*/;\n"...)
+}
+
+func appendTextPayload(dst []byte, ev *binlog.Event, opts *TextOptions) []byte {
+	name := ev.Type().String()
+	switch p := ev.Payload.(type) {
+	case *binlog.FormatDescription:
+		dst = append(dst, "Start: binlog v "...)
+		dst = strconv.AppendUint(dst, uint64(p.BinlogVersion), 10)
+		dst = append(dst, ", server v "...)
+		dst = append(dst, p.ServerVersion...)
+		dst = append(dst, " created "...)
+		dst = appendShortTime(dst, p.CreateTimestamp)
+		dst = append(dst, " checksum "...)
+		dst = append(dst, checksumName(p.ChecksumAlg)...)
+		dst = append(dst, '\n')
+	case *binlog.Query:
+		dst = append(dst, name...)
+		dst = append(dst, "\tthread_id="...)
+		dst = strconv.AppendUint(dst, uint64(p.ThreadID), 10)
+		dst = append(dst, "\texec_time="...)
+		dst = strconv.AppendUint(dst, uint64(p.ExecTime), 10)
+		dst = append(dst, "\terror_code="...)
+		dst = strconv.AppendUint(dst, uint64(p.ErrorCode), 10)
+		dst = append(dst, '\n')
+		if p.Schema != "" {
+			dst = append(dst, "use "...)
+			dst = sqlquote.AppendIdent(dst, p.Schema)
+			dst = append(dst, "/*!*/;\n"...)
+		}
+		dst = append(dst, "SET TIMESTAMP="...)
+		dst = strconv.AppendUint(dst, uint64(ev.Header.Timestamp), 10)
+		dst = append(dst, "/*!*/;\n"...)
+		dst = append(dst, p.Query...)
+		dst = append(dst, "\n/*!*/;\n"...)
+	case *binlog.Rotate:
+		dst = append(dst, "Rotate to "...)
+		dst = append(dst, p.NextFile...)
+		dst = append(dst, "  pos: "...)
+		dst = strconv.AppendUint(dst, p.Position, 10)
+		dst = append(dst, '\n')
+	case *binlog.XID:
+		dst = append(dst, "Xid = "...)
+		dst = strconv.AppendUint(dst, p.XID, 10)
+		dst = append(dst, "\nCOMMIT /* xid="...)
+		dst = strconv.AppendUint(dst, p.XID, 10)
+		dst = append(dst, " */\n"...)
+	case *binlog.GTID:
+		dst = appendGTIDText(dst, ev, p)
+	case *binlog.PreviousGTIDs:
+		dst = append(dst, "Previous-GTIDs\n# "...)
+		if len(p.Sets) == 0 {
+			dst = append(dst, "[empty]"...)
+		}
+		dst = appendGTIDSets(dst, p.Sets)
+		dst = append(dst, '\n')
+	case *binlog.GTIDList:
+		dst = append(dst, "Gtid list ["...)
+		for i, g := range p.GTIDs {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendMariaGTID(dst, g.Domain, g.ServerID, g.Sequence)
+		}
+		dst = append(dst, "]\n"...)
+	case *binlog.BinlogCheckpoint:
+		dst = append(dst, "Binlog checkpoint "...)
+		dst = append(dst, p.File...)
+		dst = append(dst, '\n')
+	case *binlog.RowsQuery:
+		dst = append(dst, name...)
+		dst = append(dst, ":\n"...)
+		for line := range strings.Lines(p.Query) {
+			dst = append(dst, "#Q> "...)
+			dst = append(dst, strings.TrimRight(line, "\r\n")...)
+			dst = append(dst, '\n')
+		}
+	case *binlog.TableMap:
+		dst = append(dst, "Table_map: "...)
+		dst = sqlquote.AppendIdent(dst, p.Schema)
+		dst = append(dst, '.')
+		dst = sqlquote.AppendIdent(dst, p.Table)
+		dst = append(dst, " mapped to number "...)
+		dst = strconv.AppendUint(dst, p.TableID, 10)
+		dst = append(dst, '\n')
+	case *binlog.Rows:
+		dst = appendRowsText(dst, name, p, opts)
+	case *binlog.IntVar:
+		dst = append(dst, "Intvar\nSET "...)
+		switch p.Type {
+		case 1:
+			dst = append(dst, "LAST_INSERT_ID"...)
+		case 2:
+			dst = append(dst, "INSERT_ID"...)
+		default:
+			dst = append(dst, "INTVAR_"...)
+			dst = strconv.AppendUint(dst, uint64(p.Type), 10)
+		}
+		dst = append(dst, '=')
+		dst = strconv.AppendUint(dst, p.Value, 10)
+		dst = append(dst, "/*!*/;\n"...)
+	case *binlog.Rand:
+		dst = append(dst, "Rand\nSET @@RAND_SEED1="...)
+		dst = strconv.AppendUint(dst, p.Seed1, 10)
+		dst = append(dst, ", @@RAND_SEED2="...)
+		dst = strconv.AppendUint(dst, p.Seed2, 10)
+		dst = append(dst, "/*!*/;\n"...)
+	case *binlog.UserVar:
+		dst = append(dst, "User_var\nSET @"...)
+		dst = sqlquote.AppendIdent(dst, p.Name)
+		dst = append(dst, ":="...)
+		dst = appendUserVarValue(dst, p)
+		dst = append(dst, "/*!*/;\n"...)
+	case *binlog.XAPrepare:
+		dst = append(dst, "XA PREPARE "...)
+		dst = appendXID(dst, p)
+		dst = append(dst, "\nXA "...)
+		if p.OnePhase {
+			dst = append(dst, "COMMIT "...)
+			dst = appendXID(dst, p)
+			dst = append(dst, " ONE PHASE"...)
+		} else {
+			dst = append(dst, "PREPARE "...)
+			dst = appendXID(dst, p)
+		}
+		dst = append(dst, "\n/*!*/;\n"...)
+	case *binlog.StartEncryption:
+		dst = append(dst, "Start_encryption scheme="...)
+		dst = strconv.AppendUint(dst, uint64(p.Scheme), 10)
+		dst = append(dst, " key_version="...)
+		dst = strconv.AppendUint(dst, uint64(p.KeyVersion), 10)
+		dst = append(dst, '\n')
+	case *binlog.Incident:
+		dst = append(dst, "Incident: code="...)
+		dst = strconv.AppendUint(dst, uint64(p.Code), 10)
+		dst = append(dst, '\n')
+		for line := range strings.Lines(p.Message) {
+			dst = append(dst, "# "...)
+			dst = append(dst, strings.TrimRight(line, "\r\n")...)
+			dst = append(dst, '\n')
+		}
+	case *binlog.Stop:
+		dst = append(dst, "Stop\n"...)
+	case *binlog.Heartbeat:
+		dst = append(dst, name...)
+		dst = append(dst, " log_file="...)
+		dst = append(dst, p.LogFile...)
+		dst = append(dst, " pos="...)
+		dst = strconv.AppendUint(dst, p.LogPos, 10)
+		dst = append(dst, '\n')
+	case *binlog.TransactionPayload:
+		dst = append(dst, "Transaction_Payload\tcompression_type="...)
+		if p.Compression == 0 {
+			dst = append(dst, "ZSTD"...)
+		} else if p.Compression == 255 {
+			dst = append(dst, "NONE"...)
+		} else {
+			dst = strconv.AppendUint(dst, uint64(p.Compression), 10)
+		}
+		dst = append(dst, "\tuncompressed_size="...)
+		dst = strconv.AppendUint(dst, p.UncompressedSize, 10)
+		dst = append(dst, "\tevents="...)
+		dst = strconv.AppendInt(dst, int64(p.Count), 10)
+		dst = append(dst, '\n')
+	case *binlog.Unknown:
+		dst = append(dst, name...)
+		dst = append(dst, ": "...)
+		dst = strconv.AppendInt(dst, int64(len(p.Body)), 10)
+		dst = append(dst, " bytes not decoded\n"...)
+		dst = appendHexLines(dst, p.Body)
+	default:
+		dst = append(dst, name...)
+		dst = append(dst, '\n')
+	}
+	return dst
+}
+
+func checksumName(a binlog.ChecksumAlg) string {
+	switch a {
+	case binlog.ChecksumOff:
+		return "NONE"
+	case binlog.ChecksumCRC32:
+		return "CRC32"
+	case binlog.ChecksumUndefined:
+		return "UNDEFINED"
+	}
+	return "ALG_" + strconv.Itoa(int(a))
+}
+
+// appendHexLines appends b as "# " lines of 32 hex-encoded bytes.
+func appendHexLines(dst, b []byte) []byte {
+	for len(b) > 0 {
+		n := min(len(b), 32)
+		dst = append(dst, "# "...)
+		dst = hex.AppendEncode(dst, b[:n])
+		dst = append(dst, '\n')
+		b = b[n:]
+	}
+	return dst
+}
+
+func appendGTIDText(dst []byte, ev *binlog.Event, g *binlog.GTID) []byte {
+	if g.MariaDB {
+		dst = append(dst, "GTID "...)
+		dst = appendMariaGTID(dst, g.Domain, ev.Header.ServerID, g.Sequence)
+		if g.Standalone() {
+			dst = append(dst, " ddl"...)
+		} else {
+			dst = append(dst, " trans"...)
+		}
+		if g.CommitID != 0 {
+			dst = append(dst, " cid="...)
+			dst = strconv.AppendUint(dst, g.CommitID, 10)
+		}
+		dst = append(dst, '\n')
+		if !g.Standalone() {
+			dst = appendStmt(dst, "START TRANSACTION")
+		}
+		return dst
+	}
+	if g.Anonymous {
+		dst = append(dst, "Anonymous_GTID"...)
+	} else {
+		dst = append(dst, "GTID"...)
+	}
+	dst = append(dst, "\tlast_committed="...)
+	dst = strconv.AppendInt(dst, g.LastCommitted, 10)
+	dst = append(dst, "\tsequence_number="...)
+	dst = strconv.AppendInt(dst, g.SequenceNumber, 10)
+	if g.ImmediateCommitTime != 0 {
+		dst = append(dst, "\timmediate_commit_timestamp="...)
+		dst = strconv.AppendUint(dst, g.ImmediateCommitTime, 10)
+	}
+	if g.OriginalCommitTime != 0 {
+		dst = append(dst, "\toriginal_committed_timestamp="...)
+		dst = strconv.AppendUint(dst, g.OriginalCommitTime, 10)
+	}
+	if g.TransactionLength != 0 {
+		dst = append(dst, "\ttransaction_length="...)
+		dst = strconv.AppendUint(dst, g.TransactionLength, 10)
+	}
+	dst = append(dst, "\nSET @@SESSION.GTID_NEXT= '"...)
+	if g.Anonymous {
+		dst = append(dst, "ANONYMOUS"...)
+	} else {
+		dst = appendUUID(dst, g.SID)
+		if g.Tag != "" {
+			dst = append(dst, ':')
+			dst = append(dst, g.Tag...)
+		}
+		dst = append(dst, ':')
+		dst = strconv.AppendInt(dst, g.GNO, 10)
+	}
+	return append(dst, "'/*!*/;\n"...)
+}
+
+func appendMariaGTID(dst []byte, domain, server uint32, seq uint64) []byte {
+	dst = strconv.AppendUint(dst, uint64(domain), 10)
+	dst = append(dst, '-')
+	dst = strconv.AppendUint(dst, uint64(server), 10)
+	dst = append(dst, '-')
+	return strconv.AppendUint(dst, seq, 10)
+}
+
+// appendUUID appends a 16-byte SID in the 8-4-4-4-12 form.
+func appendUUID(dst []byte, sid [16]byte) []byte {
+	dst = hex.AppendEncode(dst, sid[0:4])
+	dst = append(dst, '-')
+	dst = hex.AppendEncode(dst, sid[4:6])
+	dst = append(dst, '-')
+	dst = hex.AppendEncode(dst, sid[6:8])
+	dst = append(dst, '-')
+	dst = hex.AppendEncode(dst, sid[8:10])
+	dst = append(dst, '-')
+	return hex.AppendEncode(dst, sid[10:16])
+}
+
+// appendGTIDSets appends a GTID set in MySQL's text form:
+// uuid[:tag]:1-5:7,uuid2:1-3. Intervals [Start, End) print as Start-(End-1).
+func appendGTIDSets(dst []byte, sets []binlog.GTIDSet) []byte {
+	for i, s := range sets {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendUUID(dst, s.SID)
+		if s.Tag != "" {
+			dst = append(dst, ':')
+			dst = append(dst, s.Tag...)
+		}
+		for _, iv := range s.Intervals {
+			dst = append(dst, ':')
+			dst = strconv.AppendInt(dst, iv.Start, 10)
+			if iv.End-1 != iv.Start {
+				dst = append(dst, '-')
+				dst = strconv.AppendInt(dst, iv.End-1, 10)
+			}
+		}
+	}
+	return dst
+}
+
+func appendXID(dst []byte, p *binlog.XAPrepare) []byte {
+	dst = appendHexLiteral(dst, p.GTRID)
+	dst = append(dst, ',')
+	dst = appendHexLiteral(dst, p.BQUAL)
+	dst = append(dst, ',')
+	return strconv.AppendInt(dst, int64(p.FormatID), 10)
+}
+
+// appendUserVarValue appends the value of a USER_VAR event as SQL.
+func appendUserVarValue(dst []byte, p *binlog.UserVar) []byte {
+	if p.IsNull {
+		return append(dst, "NULL"...)
+	}
+	switch p.ValueType {
+	case 1: // REAL_RESULT
+		if len(p.Value) >= 8 {
+			return appendFloat(dst, math.Float64frombits(binary.LittleEndian.Uint64(p.Value)), 64)
+		}
+	case 2: // INT_RESULT
+		if len(p.Value) >= 8 {
+			u := binary.LittleEndian.Uint64(p.Value)
+			if p.Flags&1 != 0 {
+				return strconv.AppendUint(dst, u, 10)
+			}
+			return strconv.AppendInt(dst, int64(u), 10)
+		}
+	case 0: // STRING_RESULT
+		dst = appendHexLiteral(dst, p.Value)
+		dst = append(dst, " /* collation "...)
+		dst = strconv.AppendUint(dst, uint64(p.Collation), 10)
+		return append(dst, " */"...)
+	}
+	dst = appendHexLiteral(dst, p.Value)
+	dst = append(dst, " /* value type "...)
+	dst = strconv.AppendUint(dst, uint64(p.ValueType), 10)
+	return append(dst, " */"...)
+}

@@ -1,0 +1,278 @@
+package eventfmt
+
+import (
+	"bytes"
+	"encoding/hex"
+	"math"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/binlogkit/binlogkit/binlog"
+)
+
+// appendTextValue appends v as a SQL-like literal (see the package doc):
+// mostly Value.AppendSQL, mysqlbinlog's form. pos is the column's 1-based
+// position (partial JSON updates refer to the column as @N).
+func appendTextValue(dst []byte, v binlog.Value, pos int) []byte {
+	if n, sum, ok := elided(v); ok {
+		return appendElidedText(dst, n, sum)
+	}
+	switch v.Kind() {
+	case binlog.KindAbsent:
+		return append(dst, "/* absent */"...)
+	case binlog.KindString:
+		var small [256]byte
+		if text, ok := appendStringText(small[:0], v); ok {
+			return appendQuoted(dst, text, true)
+		}
+		return appendQuoted(dst, v.Bytes(), false)
+	case binlog.KindJSONDiff:
+		return appendJSONDiffText(dst, v.JSONDiffs(), pos)
+	case binlog.KindGeometry, binlog.KindVector:
+		return appendHexLiteral(dst, v.Bytes())
+	}
+	return v.AppendSQL(dst)
+}
+
+// appendStringText appends the text of a KindString value decoded to UTF-8
+// from its charset, and reports whether the decoding lost nothing (it
+// replaces bytes invalid in the charset with U+FFFD).
+func appendStringText(dst []byte, v binlog.Value) ([]byte, bool) {
+	n := len(dst)
+	dst = v.AppendText(dst)
+	if bytes.Contains(dst[n:], replacement) && !bytes.Contains(v.Bytes(), replacement) {
+		return dst[:n], false
+	}
+	return dst, true
+}
+
+var replacement = []byte("\uFFFD")
+
+// appendJSONDiffText prints the diffs of a partial JSON update as nested
+// JSON_* calls applied to the column's old value, like mysqlbinlog.
+func appendJSONDiffText(dst []byte, diffs []binlog.JSONDiff, pos int) []byte {
+	for i := len(diffs) - 1; i >= 0; i-- {
+		dst = append(dst, diffs[i].Op.String()...)
+		dst = append(dst, '(')
+	}
+	dst = append(dst, '@')
+	dst = strconv.AppendInt(dst, int64(pos), 10)
+	for _, d := range diffs {
+		dst = append(dst, ", "...)
+		dst = appendQuoted(dst, []byte(d.Path), true)
+		if d.Op != binlog.JSONRemove {
+			dst = append(dst, ", CAST("...)
+			dst = appendQuoted(dst, d.Value, true)
+			dst = append(dst, " AS JSON)"...)
+		}
+		dst = append(dst, ')')
+	}
+	return dst
+}
+
+func appendFloat(dst []byte, f float64, bits int) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(dst, "NaN"...)
+	case math.IsInf(f, 1):
+		return append(dst, "Inf"...)
+	case math.IsInf(f, -1):
+		return append(dst, "-Inf"...)
+	}
+	return strconv.AppendFloat(dst, f, 'g', -1, bits)
+}
+
+func appendDate(dst []byte, d binlog.DateTime) []byte {
+	dst = appendPad(dst, d.Year, 4)
+	dst = append(dst, '-')
+	dst = appendPad(dst, d.Month, 2)
+	dst = append(dst, '-')
+	return appendPad(dst, d.Day, 2)
+}
+
+func appendDateTime(dst []byte, d binlog.DateTime, prec int, sep byte) []byte {
+	dst = appendDate(dst, d)
+	dst = append(dst, sep)
+	dst = appendPad(dst, d.Hour, 2)
+	dst = append(dst, ':')
+	dst = appendPad(dst, d.Minute, 2)
+	dst = append(dst, ':')
+	dst = appendPad(dst, d.Second, 2)
+	return appendFraction(dst, d.Microsecond, prec)
+}
+
+func appendTime(dst []byte, t binlog.Time, prec int) []byte {
+	if t.Negative {
+		dst = append(dst, '-')
+	}
+	dst = appendPad(dst, t.Hours, 2)
+	dst = append(dst, ':')
+	dst = appendPad(dst, t.Minutes, 2)
+	dst = append(dst, ':')
+	dst = appendPad(dst, t.Seconds, 2)
+	return appendFraction(dst, t.Microseconds, prec)
+}
+
+// appendFraction appends "." and the first prec of the six digits of us.
+func appendFraction(dst []byte, us, prec int) []byte {
+	if prec <= 0 {
+		return dst
+	}
+	if prec > 6 {
+		prec = 6
+	}
+	var b [6]byte
+	for i := 5; i >= 0; i-- {
+		b[i] = byte('0' + us%10)
+		us /= 10
+	}
+	dst = append(dst, '.')
+	return append(dst, b[:prec]...)
+}
+
+// appendPad appends n in decimal, zero-padded to width digits.
+func appendPad(dst []byte, n, width int) []byte {
+	if n < 0 {
+		dst = append(dst, '-')
+		n = -n
+	}
+	var b [20]byte
+	s := strconv.AppendInt(b[:0], int64(n), 10)
+	for i := len(s); i < width; i++ {
+		dst = append(dst, '0')
+	}
+	return append(dst, s...)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendQuoted appends s in single quotes with backslash escapes, the
+// display form of mysqlbinlog (SQL that writes values uses
+// internal/sqlquote instead). When
+// text is true, valid UTF-8 sequences print as they are; otherwise every
+// byte outside printable ASCII prints as \xNN.
+func appendQuoted(dst, s []byte, text bool) []byte {
+	dst = append(dst, '\'')
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch c {
+		case '\'':
+			dst = append(dst, '\\', '\'')
+		case '\\':
+			dst = append(dst, '\\', '\\')
+		case 0:
+			dst = append(dst, '\\', '0')
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		case 0x1a:
+			dst = append(dst, '\\', 'Z')
+		default:
+			if c >= 0x20 && c < 0x7f {
+				dst = append(dst, c)
+				break
+			}
+			if text && c >= 0x80 {
+				r, n := utf8.DecodeRune(s[i:])
+				if r != utf8.RuneError || n > 1 {
+					dst = append(dst, s[i:i+n]...)
+					i += n
+					continue
+				}
+			}
+			dst = append(dst, '\\', 'x', hexDigits[c>>4], hexDigits[c&15])
+		}
+		i++
+	}
+	return append(dst, '\'')
+}
+
+// appendHexLiteral appends x'<hex>'.
+func appendHexLiteral(dst, b []byte) []byte {
+	dst = append(dst, "x'"...)
+	dst = hex.AppendEncode(dst, b)
+	return append(dst, '\'')
+}
+
+// typeName returns the column's type as the row comments show it, in the
+// style of mysqlbinlog -vv.
+func typeName(c *binlog.Column) string {
+	unsigned := ""
+	if c.Unsigned {
+		unsigned = " UNSIGNED"
+	}
+	m := int(c.Meta)
+	switch c.Type {
+	case binlog.TypeTiny:
+		return "TINYINT" + unsigned
+	case binlog.TypeShort:
+		return "SHORTINT" + unsigned
+	case binlog.TypeInt24:
+		return "MEDIUMINT" + unsigned
+	case binlog.TypeLong:
+		return "INT" + unsigned
+	case binlog.TypeLongLong:
+		return "LONGINT" + unsigned
+	case binlog.TypeFloat:
+		return "FLOAT"
+	case binlog.TypeDouble:
+		return "DOUBLE"
+	case binlog.TypeNewDecimal, binlog.TypeDecimal:
+		return "DECIMAL(" + strconv.Itoa(m>>8) + "," + strconv.Itoa(m&255) + ")"
+	case binlog.TypeNull:
+		return "NULL"
+	case binlog.TypeTimestamp:
+		return "TIMESTAMP"
+	case binlog.TypeTimestamp2:
+		return "TIMESTAMP(" + strconv.Itoa(m) + ")"
+	case binlog.TypeDate, binlog.TypeNewDate:
+		return "DATE"
+	case binlog.TypeTime:
+		return "TIME"
+	case binlog.TypeTime2:
+		return "TIME(" + strconv.Itoa(m) + ")"
+	case binlog.TypeDateTime:
+		return "DATETIME"
+	case binlog.TypeDateTime2:
+		return "DATETIME(" + strconv.Itoa(m) + ")"
+	case binlog.TypeYear:
+		return "YEAR"
+	case binlog.TypeVarchar, binlog.TypeVarString:
+		return "VARSTRING(" + strconv.Itoa(m) + ")"
+	case binlog.TypeString:
+		// The high bits of the length hide in the real-type byte.
+		n, rt := m&255, m>>8
+		if rt&0x30 != 0x30 {
+			n |= (rt&0x30 ^ 0x30) << 4
+		}
+		return "STRING(" + strconv.Itoa(n) + ")"
+	case binlog.TypeBit:
+		return "BIT(" + strconv.Itoa((m>>8)*8+m&255) + ")"
+	case binlog.TypeEnum:
+		return "ENUM"
+	case binlog.TypeSet:
+		return "SET"
+	case binlog.TypeTinyBlob, binlog.TypeMediumBlob, binlog.TypeLongBlob, binlog.TypeBlob:
+		switch m {
+		case 1:
+			return "TINYBLOB/TINYTEXT"
+		case 2:
+			return "BLOB/TEXT"
+		case 3:
+			return "MEDIUMBLOB/MEDIUMTEXT"
+		case 4:
+			return "LONGBLOB/LONGTEXT"
+		}
+		return "BLOB"
+	case binlog.TypeJSON:
+		return "JSON"
+	case binlog.TypeGeometry:
+		return "GEOMETRY"
+	case binlog.TypeVector:
+		return "VECTOR(" + strconv.Itoa(m/4) + ")"
+	}
+	return "TYPE_" + strconv.Itoa(int(c.Type))
+}

@@ -47,12 +47,12 @@ func cloneValues(vs []Value) []Value {
 	for i, v := range vs {
 		v.b = cloneBytes(v.b)
 		if v.diffs != nil {
-			d := make([]JSONDiff, len(v.diffs))
-			for j, x := range v.diffs {
+			d := make([]JSONDiff, len(*v.diffs))
+			for j, x := range *v.diffs {
 				x.Value = cloneBytes(x.Value)
 				d[j] = x
 			}
-			v.diffs = d
+			v.diffs = &d
 		}
 		out[i] = v
 	}

@@ -532,7 +532,7 @@ func (d *rowsDecoder) value(col *Column, b []byte, v *Value, partial bool) (int,
 		if len(b) < n {
 			return 0, errShort
 		}
-		*v = Value{kind: KindEnum, num: uint64(b[0]), names: col.EnumValues}
+		*v = Value{kind: KindEnum, num: uint64(b[0]), names: &col.EnumValues}
 		if n == 2 {
 			v.num |= uint64(b[1]) << 8
 		}
@@ -549,7 +549,7 @@ func (d *rowsDecoder) value(col *Column, b []byte, v *Value, partial bool) (int,
 		for i := n - 1; i >= 0; i-- {
 			mask = mask<<8 | uint64(b[i])
 		}
-		*v = Value{kind: KindSet, num: mask, names: col.SetValues}
+		*v = Value{kind: KindSet, num: mask, names: &col.SetValues}
 		return n, nil
 	case TypeBlob, TypeTinyBlob, TypeMediumBlob, TypeLongBlob, TypeGeometry, TypeJSON, TypeVector:
 		lp := meta
@@ -578,7 +578,7 @@ func (d *rowsDecoder) value(col *Column, b []byte, v *Value, partial bool) (int,
 				if err != nil {
 					return 0, err
 				}
-				*v = Value{kind: KindJSONDiff, diffs: diffs}
+				*v = Value{kind: KindJSONDiff, diffs: &diffs}
 				break
 			}
 			start := len(d.arena)

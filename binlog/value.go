@@ -92,8 +92,11 @@ type Value struct {
 	coll  uint16 // collation of KindString
 	num   uint64 // integers, float bits, packed temporal values, enum index, set mask
 	b     []byte // string/bytes/decimal/json/geometry payload
-	names []string
-	diffs []JSONDiff
+	// names points at the ENUM/SET member list of the column (in the
+	// TableMap, shared by every value of the column); diffs at the diffs
+	// of a KindJSONDiff. Pointers keep Value at 56 bytes.
+	names *[]string
+	diffs *[]JSONDiff
 }
 
 // Kind returns the value's kind.
@@ -132,10 +135,20 @@ func (v Value) Precision() int { return int(v.prec) }
 
 // Names returns the member names of the column of a KindEnum or KindSet
 // value, nil when unknown.
-func (v Value) Names() []string { return v.names }
+func (v Value) Names() []string {
+	if v.names == nil {
+		return nil
+	}
+	return *v.names
+}
 
 // JSONDiffs returns the diffs of a KindJSONDiff value.
-func (v Value) JSONDiffs() []JSONDiff { return v.diffs }
+func (v Value) JSONDiffs() []JSONDiff {
+	if v.diffs == nil {
+		return nil
+	}
+	return *v.diffs
+}
 
 // Date is a civil date. Zero fields are allowed (MySQL zero dates).
 type Date struct{ Year, Month, Day int }
@@ -283,12 +296,12 @@ func YearValue(y int) Value { return Value{kind: KindYear, num: uint64(y)} }
 
 // EnumValue returns a KindEnum value: 1-based index and the member names.
 func EnumValue(index int, names []string) Value {
-	return Value{kind: KindEnum, num: uint64(index), names: names}
+	return Value{kind: KindEnum, num: uint64(index), names: &names}
 }
 
 // SetValue returns a KindSet value: member bitmask and the member names.
 func SetValue(mask uint64, names []string) Value {
-	return Value{kind: KindSet, num: mask, names: names}
+	return Value{kind: KindSet, num: mask, names: &names}
 }
 
 // DateValue returns a KindDate value.

@@ -60,27 +60,27 @@ func (v Value) AppendText(dst []byte) []byte {
 	case KindString:
 		return appendUTF8(dst, v.b, v.coll)
 	case KindEnum:
-		if v.num >= 1 && v.num <= uint64(len(v.names)) {
-			return append(dst, v.names[v.num-1]...)
+		if v.num >= 1 && v.num <= uint64(len(v.Names())) {
+			return append(dst, v.Names()[v.num-1]...)
 		}
 		return strconv.AppendUint(dst, v.num, 10)
 	case KindSet:
-		if v.num>>len(v.names) != 0 || (len(v.names) < 64 && v.num >= 1<<len(v.names)) {
+		if v.num>>len(v.Names()) != 0 || (len(v.Names()) < 64 && v.num >= 1<<len(v.Names())) {
 			return strconv.AppendUint(dst, v.num, 10)
 		}
 		first := true
-		for i := 0; i < len(v.names) && i < 64; i++ {
+		for i := 0; i < len(v.Names()) && i < 64; i++ {
 			if v.num&(1<<i) != 0 {
 				if !first {
 					dst = append(dst, ',')
 				}
 				first = false
-				dst = append(dst, v.names[i]...)
+				dst = append(dst, v.Names()[i]...)
 			}
 		}
 		return dst
 	case KindJSONDiff:
-		for i, df := range v.diffs {
+		for i, df := range v.JSONDiffs() {
 			if i > 0 {
 				dst = append(dst, ", "...)
 			}
@@ -188,7 +188,7 @@ func (v Value) MarshalJSON() ([]byte, error) {
 		return appendJSONText(dst, t.AppendFormat(nil, "2006-01-02T15:04:05.999999Z07:00")), nil
 	case KindJSONDiff:
 		dst = append(dst, '[')
-		for i, df := range v.diffs {
+		for i, df := range v.JSONDiffs() {
 			if i > 0 {
 				dst = append(dst, ',')
 			}

@@ -87,11 +87,11 @@ func (k Kind) String() string {
 // Value is one column value of a row image. It is small and is passed by
 // value; byte slices inside refer to the event's memory (see Event).
 type Value struct {
-	kind  Kind
-	prec  uint8  // fractional second digits, BIT width
-	coll  uint16 // collation of KindString
-	num   uint64 // integers, float bits, packed temporal values, enum index, set mask
-	b     []byte // string/bytes/decimal/json/geometry payload
+	kind Kind
+	prec uint8  // fractional second digits, BIT width
+	coll uint16 // collation of KindString
+	num  uint64 // integers, float bits, packed temporal values, enum index, set mask
+	b    []byte // string/bytes/decimal/json/geometry payload
 	// names points at the ENUM/SET member list of the column (in the
 	// TableMap, shared by every value of the column); diffs at the diffs
 	// of a KindJSONDiff. Pointers keep Value at 56 bytes.

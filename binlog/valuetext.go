@@ -60,8 +60,12 @@ func (v Value) AppendText(dst []byte) []byte {
 	case KindString:
 		return appendUTF8(dst, v.b, v.coll)
 	case KindEnum:
-		if v.num >= 1 && v.num <= uint64(len(v.Names())) {
-			return append(dst, v.Names()[v.num-1]...)
+		names := v.Names()
+		if v.num >= 1 && v.num <= uint64(len(names)) {
+			return append(dst, names[v.num-1]...)
+		}
+		if v.num == 0 && names != nil {
+			return dst // the '' error value
 		}
 		return strconv.AppendUint(dst, v.num, 10)
 	case KindSet:
@@ -130,7 +134,7 @@ func (v Value) AppendSQL(dst []byte) []byte {
 		dst = strconv.AppendUint(dst, v.num>>20, 10)
 		return appendFrac(dst, int(v.num&(1<<20-1)), int(v.prec))
 	case KindEnum, KindSet:
-		if v.names == nil {
+		if v.Names() == nil {
 			return v.AppendText(dst)
 		}
 	case KindBytes, KindGeometry, KindVector:

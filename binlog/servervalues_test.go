@@ -1,6 +1,7 @@
 package binlog
 
 import (
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -311,5 +312,5 @@ func normalizeFloats(t *testing.T, st *serverTable, row string) string {
 }
 
 func serverDigest(b []byte) string {
-	return fmt.Sprintf("sha256:%x:%d", sha256Sum(b), len(b))
+	return fmt.Sprintf("sha256:%x:%d", sha256.Sum256(b), len(b))
 }

@@ -3,6 +3,7 @@ package binlog
 import (
 	"encoding/binary"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -274,11 +275,18 @@ func TestTableMapMetadata(t *testing.T) {
 	opt = append(opt, tlv(tmColumnVisibility, 0xd0)...)
 	opt = append(opt, tlv(tmEnumSetDefaultCharset, 8)...)
 	st := &decodeState{tables: map[uint64]*TableMap{}, opts: &ReaderOptions{Schema: StaticSchema{
-		"db.t": {Columns: []ColumnInfo{{}, {EnumValues: []string{"p", "q"}}}},
+		"db.t": {Columns: []ColumnInfo{{}, {EnumValues: []string{"p", "q"}}, {}, {}}},
 	}}}
 	tm, err := decodeTableMap(buildTableMap(0x123456789a, "db", "t", cols, opt), st)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// A schema that disagrees on the column count is an error naming the table.
+	bad := &decodeState{tables: map[uint64]*TableMap{}, opts: &ReaderOptions{Schema: StaticSchema{
+		"db.t": {Columns: []ColumnInfo{{Name: "id"}}},
+	}}}
+	if _, err := decodeTableMap(buildTableMap(1, "db", "t", cols, opt), bad); !errors.Is(err, ErrSchemaMismatch) || !strings.Contains(err.Error(), "db.t") {
+		t.Errorf("schema mismatch: err = %v", err)
 	}
 	want := &TableMap{TableID: 0x123456789a, Flags: 1, Schema: "db", Table: "t", PrimaryKey: []int{0}, HasNames: true,
 		Columns: []Column{

@@ -1,6 +1,9 @@
 package binlog
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"fmt"
+)
 
 // TABLE_MAP_EVENT body layout (after the common header):
 //
@@ -447,11 +450,26 @@ func applyDefaultCharset(cols []Column, v []byte, sel func(*Column) bool) error 
 	return nil
 }
 
-// mergeSchema fills what the table map lacks from the Schema.
+// mismatchSkipper is implemented by a Schema that handles definitions
+// disagreeing with the table map itself (SchemaHistory with SkipMismatch:
+// its tracker drops the events).
+type mismatchSkipper interface{ skipMismatch() bool }
+
+// mergeSchema fills what the table map lacks from the Schema. A definition
+// with another column count than the table map is never merged: the
+// Reader fails with ErrSchemaMismatch, naming the table, unless the Schema
+// says it handles the mismatch itself.
 func mergeSchema(tm *TableMap, s Schema) error {
 	ti, err := s.Table(tm.Schema, tm.Table)
 	if err != nil || ti == nil {
 		return err
+	}
+	if len(ti.Columns) != len(tm.Columns) {
+		if ms, ok := s.(mismatchSkipper); ok && ms.skipMismatch() {
+			return nil
+		}
+		return fmt.Errorf("%w: %s.%s: the table map has %d columns, the schema %d",
+			ErrSchemaMismatch, tm.Schema, tm.Table, len(tm.Columns), len(ti.Columns))
 	}
 	for i := range tm.Columns {
 		if i >= len(ti.Columns) {

@@ -1,0 +1,516 @@
+package binlog
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Schema history errors.
+var (
+	// ErrSchemaMismatch: a TABLE_MAP event's column count differs from the
+	// schema history's definition of the table, so the history cannot say
+	// which column is which. Returned by the Source of TrackSchema.
+	ErrSchemaMismatch = errors.New("binlog: row image does not match the known schema")
+	// ErrSchemaUnknown: a table's definition is unknown because a DDL
+	// statement on it could not be parsed, and a TABLE_MAP event for it
+	// arrived. Returned by the Source of TrackSchema.
+	ErrSchemaUnknown = errors.New("binlog: table schema unknown after an unparsed DDL statement")
+)
+
+// SchemaHistory tracks table definitions through the DDL statements of a
+// binlog, so that rows events get the column names, signedness, charsets,
+// ENUM/SET members and primary key the table had when they were written,
+// even with binlog_row_metadata=MINIMAL or NO_LOG.
+//
+// It implements Schema. Feed it every Query event in log order (Apply), or
+// wrap the source with TrackSchema, and set the same history as
+// ReaderOptions.Schema (or the live stream's Schema option):
+//
+//	h := binlog.NewSchemaHistory()
+//	r := binlog.NewReader(f, &binlog.ReaderOptions{Schema: h})
+//	src := binlog.TrackSchema(r, h)
+//	for ev, err := range src.All() { ... }
+//
+// The Reader resolves a TABLE_MAP event when it decodes it, inside Next;
+// the DDL statement before it has already passed through TrackSchema by
+// then, so the history is current.
+//
+// Understood statements: CREATE TABLE (column list, LIKE; CREATE ... SELECT
+// marks the table unknown), MariaDB's CREATE OR REPLACE TABLE, ALTER TABLE
+// (ADD/DROP/MODIFY/CHANGE/RENAME COLUMN with FIRST/AFTER, ADD/DROP PRIMARY
+// KEY, RENAME TO, DEFAULT CHARSET, CONVERT TO CHARACTER SET), RENAME TABLE,
+// DROP TABLE, CREATE/ALTER/DROP DATABASE, DROP INDEX `PRIMARY`. TRUNCATE,
+// temporary tables, views and other statements change nothing.
+//
+// Statements are parsed with the TiDB SQL parser. A DDL statement it
+// rejects (some MariaDB syntax: system versioning, INET4, ...) is not an
+// error: Apply records a Warning and marks the table(s) the statement names
+// unknown, so that rows events for them fail with ErrSchemaUnknown (or are
+// skipped, see SkipMismatch) rather than being decoded with a stale
+// definition. Seeding the table again (SeedDDL) makes it known.
+//
+// Charsets: a column's collation comes from its own CHARACTER SET/COLLATE,
+// else the table's default, else the database's default (CREATE DATABASE
+// in the log or seeded with SeedDDL), else the session's collation_server
+// for a database created in the log; otherwise it is unknown (0) and
+// strings stay bytes. When only a charset is named, the collation id is the
+// charset's classic default (utf8mb4_general_ci, latin1_swedish_ci, ...),
+// which may differ from the server's choice but decodes identically.
+// MariaDB UCA 14.0 collations map to their charset's default id likewise.
+//
+// Names: database and table names are compared as given, then without
+// regard to case; column names without regard to case.
+//
+// A SchemaHistory is safe for concurrent use. To use the TiDB parser with
+// MariaDB charsets it registers the charsets and collation names it meets
+// with the parser's charset package (charset.AddCharset/AddCollation),
+// which is process-wide.
+type SchemaHistory struct {
+	// SkipMismatch makes the Source of TrackSchema drop a TABLE_MAP event
+	// that disagrees with the history (ErrSchemaMismatch, ErrSchemaUnknown)
+	// and the rows events that use it, recording a Warning, instead of
+	// failing. It is not persisted.
+	SkipMismatch bool
+
+	mu       sync.Mutex
+	dbs      map[string]*shDB
+	warnings []SchemaWarning
+	p        *ddlParser
+}
+
+// SchemaWarning records a statement or event the history could not handle.
+type SchemaWarning struct {
+	File   string // "" for seeded statements
+	Offset int64
+	Query  string   // the statement, for DDL; "" otherwise
+	Tables []string // "db.table" names marked unknown or skipped
+	Err    error
+}
+
+func (w SchemaWarning) String() string {
+	return fmt.Sprintf("%s:%d: %v (tables %s)", w.File, w.Offset, w.Err, strings.Join(w.Tables, ", "))
+}
+
+type shDB struct {
+	Name        string     `json:"name"`
+	Collation   string     `json:"collation,omitempty"` // default collation name, "" unknown
+	CollationID uint16     `json:"collation_id,omitempty"`
+	Tables      []*shTable `json:"tables"`
+}
+
+type shTable struct {
+	Name        string     `json:"name"`
+	Collation   string     `json:"collation,omitempty"` // default collation, "" = database default
+	CollationID uint16     `json:"collation_id,omitempty"`
+	Columns     []shColumn `json:"columns"`
+	PrimaryKey  []string   `json:"primary_key,omitempty"`
+	// Unknown is non-empty when the definition is unknown: why.
+	Unknown string `json:"unknown,omitempty"`
+}
+
+type shColumn struct {
+	Name        string     `json:"name"`
+	Type        ColumnType `json:"type"`
+	Unsigned    bool       `json:"unsigned,omitempty"`
+	Collation   string     `json:"collation,omitempty"` // resolved collation name, "" unknown or not text
+	CollationID uint16     `json:"collation_id,omitempty"`
+	Enum        []string   `json:"enum,omitempty"`
+	Set         []string   `json:"set,omitempty"`
+}
+
+// NewSchemaHistory returns an empty history.
+func NewSchemaHistory() *SchemaHistory {
+	return &SchemaHistory{dbs: make(map[string]*shDB)}
+}
+
+func (h *SchemaHistory) init() {
+	if h.dbs == nil {
+		h.dbs = make(map[string]*shDB)
+	}
+}
+
+var _ Schema = (*SchemaHistory)(nil)
+
+// Table implements Schema. It returns (nil, nil) for a table the history
+// does not know, or knows to be unknown (see ErrSchemaUnknown).
+func (h *SchemaHistory) Table(db, table string) (*TableInfo, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	t := h.lookup(db, table)
+	if t == nil || t.Unknown != "" {
+		return nil, nil
+	}
+	return t.info(), nil
+}
+
+func (t *shTable) info() *TableInfo {
+	ti := &TableInfo{Columns: make([]ColumnInfo, len(t.Columns))}
+	for i, c := range t.Columns {
+		ti.Columns[i] = ColumnInfo{
+			Name:       c.Name,
+			Unsigned:   c.Unsigned,
+			Collation:  c.CollationID,
+			EnumValues: slices.Clone(c.Enum),
+			SetValues:  slices.Clone(c.Set),
+		}
+	}
+	for _, k := range t.PrimaryKey {
+		if i := t.colIndex(k); i >= 0 {
+			ti.PrimaryKey = append(ti.PrimaryKey, i)
+		}
+	}
+	return ti
+}
+
+func (t *shTable) colIndex(name string) int {
+	for i := range t.Columns {
+		if strings.EqualFold(t.Columns[i].Name, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// Tables returns the "db.table" names the history knows, sorted.
+func (h *SchemaHistory) Tables() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, d := range h.dbs {
+		for _, t := range d.Tables {
+			out = append(out, d.Name+"."+t.Name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Warnings returns the statements and events the history could not
+// handle, oldest first.
+func (h *SchemaHistory) Warnings() []SchemaWarning {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.warnings)
+}
+
+// maxWarnings bounds the warnings kept; older ones are dropped.
+const maxWarnings = 1000
+
+func (h *SchemaHistory) warn(w SchemaWarning) {
+	if len(h.warnings) >= maxWarnings {
+		h.warnings = slices.Delete(h.warnings, 0, len(h.warnings)-maxWarnings+1)
+	}
+	h.warnings = append(h.warnings, w)
+}
+
+// Seed sets the definition of db.table from info, replacing what the
+// history knew. Column types are unknown to a seeded table, so a later
+// ALTER TABLE ... CONVERT TO CHARACTER SET converts only columns that have
+// a collation.
+func (h *SchemaHistory) Seed(db, table string, info *TableInfo) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.init()
+	t := &shTable{Name: table}
+	if info != nil {
+		for _, c := range info.Columns {
+			sc := shColumn{Name: c.Name, Unsigned: c.Unsigned, CollationID: c.Collation,
+				Enum: slices.Clone(c.EnumValues), Set: slices.Clone(c.SetValues)}
+			switch {
+			case c.EnumValues != nil:
+				sc.Type = TypeEnum
+			case c.SetValues != nil:
+				sc.Type = TypeSet
+			case c.Collation != 0 && c.Collation != 63:
+				sc.Type = TypeVarchar
+			}
+			t.Columns = append(t.Columns, sc)
+		}
+		for _, k := range info.PrimaryKey {
+			if k >= 0 && k < len(t.Columns) {
+				t.PrimaryKey = append(t.PrimaryKey, t.Columns[k].Name)
+			}
+		}
+	}
+	h.put(db, t)
+}
+
+// SeedDDL applies DDL text (SHOW CREATE TABLE or SHOW CREATE DATABASE
+// output, a mysqldump schema: one or more statements) with db as the
+// default database. Unlike Apply it returns the parse error, and marks
+// nothing unknown.
+func (h *SchemaHistory) SeedDDL(db, sql string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.init()
+	return h.applyDDL(db, sql, ddlEnv{seed: true})
+}
+
+// Apply updates the history with ev if it is a Query event holding DDL;
+// other events are ignored. A statement that fails to parse is recorded in
+// Warnings and marks the tables it names unknown; Apply returns an error
+// only for a nil event.
+func (h *SchemaHistory) Apply(ev *Event) error {
+	if ev == nil {
+		return errors.New("binlog: SchemaHistory.Apply: nil event")
+	}
+	q, ok := ev.Payload.(*Query)
+	if !ok || q.ErrorCode != 0 {
+		return nil
+	}
+	if !looksLikeDDL(q.Query) {
+		return nil
+	}
+	env := ddlEnv{file: ev.File, offset: ev.Offset, sqlMode: q.SQLMode}
+	if q.Charset != nil {
+		env.serverCollation = q.Charset.Server
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.init()
+	h.applyDDL(q.Schema, q.Query, env)
+	return nil
+}
+
+// lookup finds db.table: exact names first, then without regard to case.
+func (h *SchemaHistory) lookup(db, table string) *shTable {
+	d := h.findDB(db)
+	if d == nil {
+		return nil
+	}
+	_, t := d.find(table)
+	return t
+}
+
+func (h *SchemaHistory) findDB(db string) *shDB {
+	if d := h.dbs[db]; d != nil {
+		return d
+	}
+	for k, d := range h.dbs {
+		if strings.EqualFold(k, db) {
+			return d
+		}
+	}
+	return nil
+}
+
+func (d *shDB) find(table string) (int, *shTable) {
+	for i, t := range d.Tables {
+		if t.Name == table {
+			return i, t
+		}
+	}
+	for i, t := range d.Tables {
+		if strings.EqualFold(t.Name, table) {
+			return i, t
+		}
+	}
+	return -1, nil
+}
+
+func (h *SchemaHistory) db(name string) *shDB {
+	if d := h.findDB(name); d != nil {
+		return d
+	}
+	d := &shDB{Name: name}
+	h.dbs[name] = d
+	return d
+}
+
+// put stores t in db, replacing a table of the same name.
+func (h *SchemaHistory) put(db string, t *shTable) {
+	d := h.db(db)
+	if i, _ := d.find(t.Name); i >= 0 {
+		d.Tables[i] = t
+		return
+	}
+	d.Tables = append(d.Tables, t)
+}
+
+// remove deletes db.table and returns it, nil when absent.
+func (h *SchemaHistory) remove(db, table string) *shTable {
+	d := h.findDB(db)
+	if d == nil {
+		return nil
+	}
+	i, t := d.find(table)
+	if i < 0 {
+		return nil
+	}
+	d.Tables = slices.Delete(d.Tables, i, i+1)
+	return t
+}
+
+// markUnknown records that db.table's definition is unknown.
+func (h *SchemaHistory) markUnknown(db, table, why string) {
+	if t := h.lookup(db, table); t != nil {
+		t.Unknown = why
+		return
+	}
+	h.put(db, &shTable{Name: table, Unknown: why})
+}
+
+// schemaHistoryJSON is the persisted form: databases and tables sorted by
+// name, columns in table order.
+type schemaHistoryJSON struct {
+	Version   int     `json:"version"`
+	Databases []*shDB `json:"databases"`
+}
+
+// MarshalJSON returns the history as stable JSON (sorted databases and
+// tables), to be saved with a checkpoint. Warnings are not included.
+func (h *SchemaHistory) MarshalJSON() ([]byte, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := schemaHistoryJSON{Version: 1, Databases: []*shDB{}}
+	for _, d := range h.dbs {
+		c := *d
+		c.Tables = slices.Clone(d.Tables)
+		if c.Tables == nil {
+			c.Tables = []*shTable{}
+		}
+		slices.SortFunc(c.Tables, func(a, b *shTable) int { return strings.Compare(a.Name, b.Name) })
+		out.Databases = append(out.Databases, &c)
+	}
+	slices.SortFunc(out.Databases, func(a, b *shDB) int { return strings.Compare(a.Name, b.Name) })
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON replaces the history's content with the JSON from
+// MarshalJSON.
+func (h *SchemaHistory) UnmarshalJSON(b []byte) error {
+	var in schemaHistoryJSON
+	if err := json.Unmarshal(b, &in); err != nil {
+		return fmt.Errorf("binlog: schema history: %w", err)
+	}
+	if in.Version != 1 {
+		return fmt.Errorf("binlog: schema history: unsupported version %d", in.Version)
+	}
+	dbs := make(map[string]*shDB, len(in.Databases))
+	for _, d := range in.Databases {
+		if d == nil {
+			continue
+		}
+		d.Tables = slices.DeleteFunc(d.Tables, func(t *shTable) bool { return t == nil })
+		dbs[d.Name] = d
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.dbs = dbs
+	return nil
+}
+
+// TrackSchema returns a Source that passes src's events through, applying
+// each Query event to h before returning it, and checking each TABLE_MAP
+// event against h: when h knows the table but with a different column count
+// (ErrSchemaMismatch), or knows it to be unknown (ErrSchemaUnknown), Next
+// fails with an *EventError naming the table and the event's position, or,
+// with h.SkipMismatch, drops the table map and the rows events that use it
+// and records a Warning. Tables h has never heard of pass unchanged.
+//
+// h must also be the Schema of the Reader (or Stream) under src, so that
+// the Reader resolves each TABLE_MAP against the history as it stands at
+// that point of the log. Errors are sticky.
+func TrackSchema(src Source, h *SchemaHistory) *SchemaTracker {
+	return &SchemaTracker{src: src, h: h, skipped: make(map[uint64]*TableMap)}
+}
+
+// SchemaTracker is the Source returned by TrackSchema.
+type SchemaTracker struct {
+	src     Source
+	h       *SchemaHistory
+	err     error
+	skipped map[uint64]*TableMap // table ids whose events are being dropped
+}
+
+var _ Source = (*SchemaTracker)(nil)
+
+// Next returns the next event of the underlying source, after applying it
+// to the history.
+func (s *SchemaTracker) Next() (*Event, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	for {
+		ev, err := s.src.Next()
+		if err != nil {
+			if err != io.EOF {
+				s.err = err
+			}
+			return nil, err
+		}
+		switch p := ev.Payload.(type) {
+		case *Query:
+			if err := s.h.Apply(ev); err != nil {
+				s.err = err
+				return nil, err
+			}
+		case *TableMap:
+			delete(s.skipped, p.TableID)
+			if err := s.h.check(p); err != nil {
+				if !s.h.SkipMismatch {
+					s.err = &EventError{File: ev.File, Offset: ev.Offset, Type: ev.Type(), Err: err}
+					return nil, s.err
+				}
+				s.skipped[p.TableID] = p
+				s.h.mu.Lock()
+				s.h.warn(SchemaWarning{File: ev.File, Offset: ev.Offset,
+					Tables: []string{p.Schema + "." + p.Table}, Err: err})
+				s.h.mu.Unlock()
+				continue
+			}
+		case *Rows:
+			if tm, ok := s.skipped[p.TableID]; ok && (p.Table == nil || p.Table == tm) {
+				continue
+			}
+		}
+		return ev, nil
+	}
+}
+
+// All returns an iterator over the remaining events, like Reader.All:
+// single-use, yielding a final (nil, err) when reading fails.
+func (s *SchemaTracker) All() iter.Seq2[*Event, error] {
+	return func(yield func(*Event, error) bool) {
+		for {
+			ev, err := s.Next()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(ev, nil) {
+				return
+			}
+		}
+	}
+}
+
+// check compares a table map with the history's definition.
+func (h *SchemaHistory) check(tm *TableMap) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	t := h.lookup(tm.Schema, tm.Table)
+	switch {
+	case t == nil:
+		return nil
+	case t.Unknown != "":
+		return fmt.Errorf("%w: %s.%s: %s", ErrSchemaUnknown, tm.Schema, tm.Table, t.Unknown)
+	case len(t.Columns) != len(tm.Columns):
+		return fmt.Errorf("%w: %s.%s: the binlog has %d columns, the schema history %d",
+			ErrSchemaMismatch, tm.Schema, tm.Table, len(tm.Columns), len(t.Columns))
+	}
+	return nil
+}
+
+// skipMismatch lets the Reader leave a disagreeing table map unmerged for
+// the tracker to drop (see mergeSchema).
+func (h *SchemaHistory) skipMismatch() bool { return h.SkipMismatch }

@@ -20,7 +20,7 @@ func decimalSize(prec, scale int) int {
 // appendDecimal appends the exact text of the stored DECIMAL(prec, scale)
 // value b (len(b) == decimalSize(prec, scale)) to dst: an optional '-', the
 // integer part without leading zeros ("0" when zero), then when scale > 0
-// a '.' and exactly scale digits. A negative zero is written "-0...".
+// a '.' and exactly scale digits. A negative zero is written without its sign.
 func appendDecimal(dst, b []byte, prec, scale int) ([]byte, error) {
 	if prec < 1 || prec > 65 || scale < 0 || scale > prec || scale > 38 {
 		return dst, corruptf("decimal(%d,%d): bad precision or scale", prec, scale)
@@ -100,7 +100,21 @@ func appendDecimal(dst, b []byte, prec, scale int) ([]byte, error) {
 			dst = appendPadded(dst, v, frac0x)
 		}
 	}
+	if neg && isZeroDecimal(dst[start:]) {
+		// A zero with the sign bit clear: the server never writes one,
+		// and it means 0.
+		dst = append(dst[:start-1], dst[start:]...)
+	}
 	return dst, nil
+}
+
+func isZeroDecimal(s []byte) bool {
+	for _, c := range s {
+		if c != '0' && c != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // appendUint32 appends v in decimal without allocating.
@@ -126,4 +140,21 @@ func appendPadded(dst []byte, v uint32, digits int) []byte {
 		v /= 10
 	}
 	return append(dst, buf[:digits]...)
+}
+
+// readDecimal decodes the DECIMAL(prec, scale) stored at the start of b and
+// returns its text appended to dst and the count of bytes it used.
+func readDecimal(dst, b []byte, prec, scale int) ([]byte, int, error) {
+	if prec < 1 || prec > 65 || scale < 0 || scale > prec || scale > 38 {
+		return dst, 0, corruptf("decimal(%d,%d): bad precision or scale", prec, scale)
+	}
+	n := decimalSize(prec, scale)
+	if len(b) < n {
+		return dst, 0, corruptf("decimal(%d,%d): %d bytes, want %d", prec, scale, len(b), n)
+	}
+	out, err := appendDecimal(dst, b[:n], prec, scale)
+	if err != nil {
+		return dst, 0, err
+	}
+	return out, n, nil
 }

@@ -30,7 +30,7 @@ func encBinaryDecimal(t testing.TB, s string, precision, scale int) []byte {
 		for _, c := range digits {
 			v = v*10 + uint32(c-'0')
 		}
-		nb := binDecDigBytes[len(digits)]
+		nb := dig2bytes[len(digits)]
 		for i := nb - 1; i >= 0; i-- {
 			out = append(out, byte(v>>(8*i)))
 		}
@@ -68,9 +68,9 @@ func TestAppendBinaryDecimal(t *testing.T) {
 		b    []byte
 		want string
 	}{{pos, "1234567890.1234"}, {negb, "-1234567890.1234"}} {
-		got, n, err := appendBinaryDecimal([]byte("x="), append(c.b, 0xee), 14, 4)
+		got, n, err := readDecimal([]byte("x="), append(c.b, 0xee), 14, 4)
 		if err != nil || n != 7 {
-			t.Fatalf("appendBinaryDecimal(% x) = %q, %d, %v", c.b, got, n, err)
+			t.Fatalf("readDecimal(% x) = %q, %d, %v", c.b, got, n, err)
 		}
 		if diff := cmp.Diff("x="+c.want, string(got)); diff != "" {
 			t.Errorf("mismatch (-want +got):\n%s", diff)
@@ -101,20 +101,19 @@ func TestAppendBinaryDecimal(t *testing.T) {
 		{"0.1234567891", 12, 10, "0.1234567891"},
 		{strings.Repeat("9", 35) + "." + strings.Repeat("9", 30), 65, 30, strings.Repeat("9", 35) + "." + strings.Repeat("9", 30)},
 		{"-" + strings.Repeat("1", 65), 65, 0, "-" + strings.Repeat("1", 65)},
-		{"0", 0, 0, "0"},
 	}
 	for _, tt := range tests {
 		b := encBinaryDecimal(t, tt.in, tt.precision, tt.scale)
-		if len(b) != binaryDecimalSize(tt.precision, tt.scale) {
-			t.Errorf("DECIMAL(%d,%d): size %d, want %d", tt.precision, tt.scale, len(b), binaryDecimalSize(tt.precision, tt.scale))
+		if len(b) != decimalSize(tt.precision, tt.scale) {
+			t.Errorf("DECIMAL(%d,%d): size %d, want %d", tt.precision, tt.scale, len(b), decimalSize(tt.precision, tt.scale))
 		}
-		got, n, err := appendBinaryDecimal(nil, b, tt.precision, tt.scale)
+		got, n, err := readDecimal(nil, b, tt.precision, tt.scale)
 		if err != nil || n != len(b) {
-			t.Errorf("appendBinaryDecimal(%q as DECIMAL(%d,%d)) = %q, %d, %v", tt.in, tt.precision, tt.scale, got, n, err)
+			t.Errorf("readDecimal(%q as DECIMAL(%d,%d)) = %q, %d, %v", tt.in, tt.precision, tt.scale, got, n, err)
 			continue
 		}
 		if string(got) != tt.want {
-			t.Errorf("appendBinaryDecimal(%q as DECIMAL(%d,%d)) = %s, want %s", tt.in, tt.precision, tt.scale, got, tt.want)
+			t.Errorf("readDecimal(%q as DECIMAL(%d,%d)) = %s, want %s", tt.in, tt.precision, tt.scale, got, tt.want)
 		}
 	}
 }
@@ -154,7 +153,7 @@ func TestAppendBinaryDecimalRandom(t *testing.T) {
 			want = strings.TrimPrefix(in, "-")
 		}
 		b := encBinaryDecimal(t, in, precision, scale)
-		got, _, err := appendBinaryDecimal(nil, b, precision, scale)
+		got, _, err := readDecimal(nil, b, precision, scale)
 		if err != nil || string(got) != want {
 			t.Fatalf("DECIMAL(%d,%d) %s: got %q, %v", precision, scale, want, got, err)
 		}
@@ -176,9 +175,9 @@ func TestAppendBinaryDecimalErrors(t *testing.T) {
 		{[]byte{0xbb, 0x9a, 0xca, 0x00}, 9, 0}, // 10^9 in a 9-digit group
 	}
 	for _, tt := range tests {
-		got, n, err := appendBinaryDecimal([]byte("k"), tt.b, tt.precision, tt.scale)
+		got, n, err := readDecimal([]byte("k"), tt.b, tt.precision, tt.scale)
 		if !errors.Is(err, ErrCorrupt) || string(got) != "k" || n != 0 {
-			t.Errorf("appendBinaryDecimal(% x, %d, %d) = %q, %d, %v; want ErrCorrupt", tt.b, tt.precision, tt.scale, got, n, err)
+			t.Errorf("readDecimal(% x, %d, %d) = %q, %d, %v; want ErrCorrupt", tt.b, tt.precision, tt.scale, got, n, err)
 		}
 	}
 }

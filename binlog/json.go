@@ -273,7 +273,7 @@ func (w *jsonWriter) opaque(ft byte, b []byte) error {
 			return jsonShort("DECIMAL")
 		}
 		precision, scale := int(b[0]), int(b[1])
-		out, n, err := appendBinaryDecimal(w.out, b[2:], precision, scale)
+		out, n, err := readDecimal(w.out, b[2:], precision, scale)
 		if err != nil {
 			return err
 		}

@@ -227,6 +227,9 @@ func (st *decodeState) decode(ev *Event, hlen int, verify, top bool) error {
 	if err != nil {
 		return err
 	}
+	if g, ok := p.(*GTID); ok && g.MariaDB {
+		g.ServerID = ev.Header.ServerID // domain-SERVER-sequence: the header's server id
+	}
 	ev.Payload = p
 	return nil
 }

@@ -30,3 +30,12 @@ func TestValueConstructors(t *testing.T) {
 		t.Errorf("Time round trip: %+v", got)
 	}
 }
+
+func TestValueMarshalJSONYear(t *testing.T) {
+	for y, want := range map[int]string{0: "0", 1901: "1901", 2155: "2155"} {
+		got, err := YearValue(y).MarshalJSON()
+		if err != nil || string(got) != want {
+			t.Errorf("YEAR %d: %s, %v; want %s", y, got, err, want)
+		}
+	}
+}

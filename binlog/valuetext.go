@@ -167,10 +167,9 @@ func (v Value) MarshalJSON() ([]byte, error) {
 	switch v.kind {
 	case KindAbsent, KindNull:
 		return []byte("null"), nil
-	case KindInt, KindUint, KindYear, KindBit:
-		if v.kind == KindBit {
-			return strconv.AppendUint(dst, v.num, 10), nil
-		}
+	case KindUint, KindYear, KindBit:
+		return strconv.AppendUint(dst, v.num, 10), nil // YEAR 0 is 0, not "0000"
+	case KindInt:
 		return v.AppendText(dst), nil
 	case KindFloat, KindDouble:
 		f := v.Float64()

@@ -217,6 +217,12 @@ func (s *Server) launch(ctx context.Context) error {
 		return err
 	}
 	s.port = port
+	return s.start(ctx)
+}
+
+// start starts mariadbd on s.port and waits until it accepts connections on
+// its socket.
+func (s *Server) start(ctx context.Context) error {
 	os.Remove(s.errLog)
 	cmd := exec.Command(s.bins.server, s.serverArgs()...)
 	cmd.Dir = s.dir

@@ -1,6 +1,7 @@
 package testserver
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -220,5 +221,27 @@ func TestCheckAvailable(t *testing.T) {
 	tb = fakeTB{}
 	if !checkAvailable(&tb, nil) || tb.failed != "" || tb.skipped != "" {
 		t.Errorf("available: skipped=%q failed=%q", tb.skipped, tb.failed)
+	}
+}
+
+func TestRestart(t *testing.T) {
+	s := Start(t, nil)
+	if err := s.Exec("CREATE DATABASE r", "CREATE TABLE r.t (a INT PRIMARY KEY)", "INSERT INTO r.t VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	port := s.Port()
+	if err := s.Restart(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if s.Port() != port {
+		t.Errorf("port changed from %d to %d", port, s.Port())
+	}
+	v, err := s.QueryValue("SELECT COUNT(*) FROM r.t")
+	if err != nil || v != "1" {
+		t.Fatalf("after restart: %q, %v", v, err)
+	}
+	paths, err := s.BinlogPaths()
+	if err != nil || len(paths) < 2 {
+		t.Errorf("binlogs after restart: %v, %v (a restart opens a new binlog)", paths, err)
 	}
 }

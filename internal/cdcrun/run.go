@@ -1,0 +1,346 @@
+// Package cdcrun is the engine of examples/cdc: it streams the committed
+// row changes of a MySQL/MariaDB binlog (a live server or files) as JSON
+// change records (rowevent.AppendChangeJSON), one per line, and keeps a
+// checkpoint to resume from.
+//
+// Pipeline: source (binlog.Stream or binlog.ChainReader) → counting and
+// heartbeat tap → schema history (binlog.TrackSchema) → binlog.Filter
+// (KeepEmptyTransactions, so checkpoints advance over filtered
+// transactions) → binlog.TxReader → records.
+//
+// Delivery: records of a transaction are written when its commit has been
+// read (rolled-back groups are never written). The checkpoint is saved
+// after the output is flushed, every Config.CheckpointEvery and when Run
+// returns, so a clean stop (context canceled: SIGINT/SIGTERM in the
+// command) delivers every committed change exactly once across restarts;
+// a crash may repeat the transactions written since the last save
+// (at-least-once), which a consumer detects with the records'
+// (transaction.id, transaction.index).
+package cdcrun
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/rowevent"
+)
+
+// Config configures Run.
+type Config struct {
+	// Files, when not empty, are read in order as one log (binlog.OpenChain).
+	// Otherwise Stream is used.
+	Files []string
+	// Stream configures the live source. Position and GTIDs are overridden
+	// by the checkpoint when there is one.
+	Stream binlog.StreamOptions
+
+	// CheckpointPath, when not "", is where the checkpoint is loaded from
+	// at the start (a missing file means start from the beginning) and
+	// saved to.
+	CheckpointPath string
+	// CheckpointEvery is the least time between checkpoint saves while
+	// running (default 1s). A checkpoint is always saved when Run returns.
+	CheckpointEvery time.Duration
+
+	// Filter selects events (positions, times, tables, kinds, GTIDs, server
+	// ids). KeepEmptyTransactions is forced on. With a checkpoint, the
+	// start position is the later of Filter.StartPosition and the
+	// checkpoint's.
+	Filter binlog.FilterOptions
+	// NoSchemaHistory disables the schema history (column names then come
+	// only from binlog_row_metadata=FULL).
+	NoSchemaHistory bool
+	// Change tunes the records.
+	Change rowevent.ChangeOptions
+	// MaxTxBytes bounds the bytes of a transaction held in memory; a
+	// larger one is written in chunks as it is read (its records then have
+	// a null commit_time). 0: 64 MiB. Negative: no bound.
+	MaxTxBytes int64
+
+	// Out receives the records, one per line. It is flushed before each
+	// checkpoint save.
+	Out io.Writer
+	// Metrics, when not nil, is updated as the run goes.
+	Metrics *Metrics
+	// Now returns the current time, for the lag metric (default time.Now).
+	Now func() time.Time
+}
+
+// schemaKey is the key of the schema history in the checkpoint's Extra.
+type extraState struct {
+	Schema json.RawMessage `json:"schema,omitempty"`
+}
+
+// Run streams change records until the source ends (files), ctx is
+// canceled (a clean stop: it returns nil), or an error occurs. In every
+// case it flushes the output and saves the checkpoint of the last
+// transaction written.
+func Run(ctx context.Context, cfg *Config) (err error) {
+	r := &runner{cfg: cfg, m: cfg.Metrics}
+	if r.m == nil {
+		r.m = &Metrics{}
+	}
+	if cfg.Now == nil {
+		r.now = time.Now
+	} else {
+		r.now = cfg.Now
+	}
+	r.out = bufio.NewWriterSize(cfg.Out, 256<<10)
+	if err := r.open(ctx); err != nil {
+		return err
+	}
+	defer r.close()
+	err = r.loop(ctx)
+	if ferr := r.flushAndSave(); err == nil {
+		err = ferr
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+	return err
+}
+
+type runner struct {
+	cfg     *Config
+	m       *Metrics
+	now     func() time.Time
+	out     *bufio.Writer
+	stream  *binlog.Stream
+	chain   *binlog.ChainReader
+	history *binlog.SchemaHistory
+	txr     *binlog.TxReader
+
+	cp       *binlog.Checkpoint // last checkpoint loaded or reached
+	dirty    bool               // cp not saved yet
+	lastSave time.Time
+	buf      []byte
+	txIndex  int // row changes written of the current (possibly chunked) transaction
+}
+
+func (r *runner) open(ctx context.Context) error {
+	cfg := r.cfg
+	if cfg.CheckpointPath != "" {
+		cp, err := binlog.LoadCheckpoint(cfg.CheckpointPath)
+		switch {
+		case err == nil:
+			r.cp = cp
+		case errors.Is(err, os.ErrNotExist):
+		default:
+			return err
+		}
+	}
+	var decode *binlog.ReaderOptions
+	if cfg.Files != nil {
+		decode = &binlog.ReaderOptions{}
+	} else {
+		decode = &cfg.Stream.Decode
+	}
+	if !cfg.NoSchemaHistory {
+		r.history = binlog.NewSchemaHistory()
+		if r.cp != nil && len(r.cp.Extra) > 0 {
+			var ex extraState
+			if err := json.Unmarshal(r.cp.Extra, &ex); err != nil {
+				return fmt.Errorf("checkpoint %s: extra: %w", cfg.CheckpointPath, err)
+			}
+			if len(ex.Schema) > 0 {
+				if err := r.history.UnmarshalJSON(ex.Schema); err != nil {
+					return fmt.Errorf("checkpoint %s: schema history: %w", cfg.CheckpointPath, err)
+				}
+			}
+		}
+		decode.Schema = r.history
+	}
+
+	fopts := cfg.Filter
+	fopts.KeepEmptyTransactions = true
+	var src binlog.Source
+	if cfg.Files != nil {
+		files := cfg.Files
+		if r.cp != nil && !r.cp.Position.IsZero() {
+			// Skip the files before the checkpoint's.
+			for len(files) > 1 && (binlog.Position{File: filepath.Base(files[0])}).Compare(binlog.Position{File: r.cp.Position.File}) < 0 {
+				files = files[1:]
+			}
+			if fopts.StartPosition.IsZero() || fopts.StartPosition.Compare(r.cp.Position) < 0 {
+				fopts.StartPosition = r.cp.Position
+			}
+		}
+		c, err := binlog.OpenChain(files, decode)
+		if err != nil {
+			return err
+		}
+		r.chain, src = c, c
+	} else {
+		so := cfg.Stream
+		if r.cp != nil {
+			so.Position = r.cp.Position
+			if r.cp.GTIDs != nil && so.Position.IsZero() {
+				so.GTIDs = r.cp.GTIDs
+			}
+		}
+		s, err := binlog.OpenStream(ctx, &so)
+		if err != nil {
+			return err
+		}
+		r.stream, src = s, s
+	}
+	src = &tap{src: src, m: r.m}
+	if r.history != nil {
+		src = binlog.TrackSchema(src, r.history)
+	}
+	src = binlog.NewFilter(src, &fopts)
+	topts := &binlog.TxOptions{MaxBuffered: cfg.MaxTxBytes}
+	if topts.MaxBuffered == 0 {
+		topts.MaxBuffered = 64 << 20
+	} else if topts.MaxBuffered < 0 {
+		topts.MaxBuffered = 0
+	}
+	if r.cp != nil && r.cp.GTIDs != nil {
+		topts.GTIDs = r.cp.GTIDs
+	}
+	r.txr = binlog.NewTxReader(src, topts)
+	return nil
+}
+
+func (r *runner) close() {
+	if r.stream != nil {
+		r.stream.Close()
+	}
+	if r.chain != nil {
+		r.chain.Close()
+	}
+}
+
+func (r *runner) loop(ctx context.Context) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		tx, err := r.txr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := r.writeTx(tx); err != nil {
+			return err
+		}
+		if tx.Partial {
+			continue
+		}
+		r.m.txs.Add(1)
+		r.cp = r.txr.Checkpoint()
+		r.dirty = true
+		r.m.setPosition(r.cp.Position.File, r.cp.Position.Offset)
+		if !tx.CommitTime.IsZero() {
+			r.m.lagMicros.Store(max(0, r.now().Sub(tx.CommitTime).Microseconds()))
+		}
+		if r.stream != nil {
+			r.m.reconnects.Store(int64(r.stream.Reconnects()))
+		}
+		every := r.cfg.CheckpointEvery
+		if every <= 0 {
+			every = time.Second
+		}
+		if now := r.now(); now.Sub(r.lastSave) >= every {
+			if err := r.flushAndSave(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// writeTx writes the records of tx's rows events.
+func (r *runner) writeTx(tx *binlog.Tx) error {
+	if tx.Chunk == 0 {
+		r.txIndex = 0
+	}
+	c := rowevent.Change{CommitTime: tx.CommitTime}
+	if tx.Partial {
+		c.CommitTime = time.Time{}
+	}
+	if tx.GTID != nil && !tx.GTID.Anonymous {
+		c.GTID = tx.GTID.String()
+	} else {
+		c.TxID = tx.Begin.File + ":" + strconv.FormatInt(tx.Begin.Offset, 10)
+	}
+	for _, ev := range tx.Events {
+		rows, ok := ev.Payload.(*binlog.Rows)
+		if !ok {
+			continue
+		}
+		c.File, c.Offset, c.ServerID = ev.File, ev.Offset, ev.Header.ServerID
+		for i := range rows.Rows {
+			c.Index = r.txIndex
+			var err error
+			r.buf, err = rowevent.AppendChangeJSON(r.buf[:0], &c, rows, i, &r.cfg.Change)
+			if err != nil {
+				return fmt.Errorf("%s:%d: %w", ev.File, ev.Offset, err)
+			}
+			r.buf = append(r.buf, '\n')
+			if _, err := r.out.Write(r.buf); err != nil {
+				return err
+			}
+			r.txIndex++
+			r.m.rows.Add(1)
+		}
+	}
+	return nil
+}
+
+// flushAndSave flushes the output, then saves the checkpoint when it
+// moved.
+func (r *runner) flushAndSave() error {
+	if err := r.out.Flush(); err != nil {
+		return err
+	}
+	r.lastSave = r.now()
+	if !r.dirty || r.cfg.CheckpointPath == "" || r.cp == nil {
+		return nil
+	}
+	if r.history != nil {
+		schema, err := r.history.MarshalJSON()
+		if err != nil {
+			return err
+		}
+		r.cp.Extra, err = json.Marshal(extraState{Schema: schema})
+		if err != nil {
+			return err
+		}
+	}
+	if err := binlog.SaveCheckpoint(r.cfg.CheckpointPath, r.cp); err != nil {
+		return err
+	}
+	r.dirty = false
+	r.m.saves.Add(1)
+	return nil
+}
+
+// tap counts the source's events and notes heartbeats (caught up: lag 0).
+type tap struct {
+	src binlog.Source
+	m   *Metrics
+}
+
+func (t *tap) Next() (*binlog.Event, error) {
+	ev, err := t.src.Next()
+	if err == nil {
+		t.m.events.Add(1)
+		if _, ok := ev.Payload.(*binlog.Heartbeat); ok {
+			t.m.lagMicros.Store(0)
+		}
+	}
+	return ev, err
+}

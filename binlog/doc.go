@@ -93,4 +93,48 @@
 // Byte slices in values point into the event's own buffer, never into a
 // buffer the Reader reuses: events and their values may be kept after Next
 // is called again.
+//
+// # Live streams, transactions, checkpoints (CDC)
+//
+// OpenStream reads a live server over the replication protocol and returns
+// a Stream with the same Next/All shape as a Reader; it reconnects by itself
+// and resumes from the last commit boundary it delivered (see Stream).
+// Everything below composes over the Source interface, so it works the same
+// on files and on live streams:
+//
+//	src, _ := binlog.OpenStream(ctx, &binlog.StreamOptions{...})  // or Open, OpenChain
+//	hist := binlog.NewSchemaHistory()                              // also StreamOptions.Decode.Schema
+//	f := binlog.NewFilter(binlog.TrackSchema(src, hist), &binlog.FilterOptions{IncludeTables: []string{"shop.*"}})
+//	txs := binlog.NewTxReader(f, &binlog.TxOptions{MaxBuffered: 64 << 20})
+//	for tx, err := range txs.All() {
+//		... handle tx.Events ...
+//		cp := txs.Checkpoint()          // always at a commit boundary
+//		binlog.SaveCheckpoint(path, cp) // temp file, fsync, rename
+//	}
+//
+// Choices where the references differ, written down:
+//
+//   - A checkpoint is taken after a transaction's commit event (XID, COMMIT
+//     or a standalone DDL), never at its GTID event, and holds both the
+//     position and the GTID set, so resuming never re-delivers or skips part
+//     of a transaction. For exactly-once delivery save it after each
+//     transaction you process (or keep your own transaction ids: Tx.GTID and
+//     Tx.End identify a transaction).
+//   - Groups ended by ROLLBACK are skipped (TxOptions.IncludeRolledBack
+//     delivers them marked); an incomplete group (cut by a crash) is never
+//     delivered.
+//   - Transactions larger than TxOptions.MaxBuffered arrive in chunks
+//     (Tx.Partial), so memory stays bounded by that size, not by the
+//     transaction.
+//   - The schema history (SchemaHistory) applies CREATE/ALTER/RENAME/DROP as
+//     they pass, so column names and types are those of the table when the
+//     row was written, not today's; it is saved with the checkpoint
+//     (Checkpoint.Extra). A table map that disagrees with the history or a
+//     Schema fails with ErrSchemaMismatch naming the table and position.
+//   - Filters keep transaction boundaries: position, time, GTID and server
+//     id filters act on whole transactions, table and statement-kind
+//     filters drop the events inside a transaction but keep its GTID, BEGIN
+//     and commit.
+//   - Times are instants: TIMESTAMP values and event times are UTC, and
+//     filters take time.Time values that carry their zone.
 package binlog

@@ -19,4 +19,14 @@
 // Rows are located by primary key (TableMap.PrimaryKey) when it is known and
 // present in the image, else by every column of the image except those
 // whose equality is unreliable (FLOAT, DOUBLE, JSON), with LIMIT 1.
+//
+// # Change records
+//
+// AppendChangeJSON writes one JSON object per row change for CDC consumers:
+// op, database, table, pk, before, after, commit_time,
+// source{file,pos,gtid,server_id} and transaction{id,index}. The keys and
+// value types are documented on Change; values are written exactly as
+// binlog.Value.MarshalJSON writes them (unsigned stays unsigned, DECIMAL
+// keeps its scale, TIMESTAMP is RFC 3339 UTC). Like the SQL functions it is
+// pure: the transaction context comes in a Change argument.
 package rowevent

@@ -2,6 +2,7 @@ package binlog
 
 import (
 	"encoding/base64"
+	"github.com/binlogkit/binlogkit/internal/jsonstr"
 	"math"
 	"strconv"
 	"unicode/utf8"
@@ -188,7 +189,7 @@ func (v Value) MarshalJSON() ([]byte, error) {
 		return append(dst, '"'), nil
 	case KindTimestamp:
 		t := v.Timestamp()
-		return appendJSONText(dst, t.AppendFormat(nil, "2006-01-02T15:04:05.999999Z07:00")), nil
+		return jsonstr.Append(dst, t.AppendFormat(nil, "2006-01-02T15:04:05.999999Z07:00")), nil
 	case KindJSONDiff:
 		dst = append(dst, '[')
 		for i, df := range v.JSONDiffs() {
@@ -196,9 +197,9 @@ func (v Value) MarshalJSON() ([]byte, error) {
 				dst = append(dst, ',')
 			}
 			dst = append(dst, `{"op":`...)
-			dst = appendJSONText(dst, []byte(df.Op.String()))
+			dst = jsonstr.Append(dst, []byte(df.Op.String()))
 			dst = append(dst, `,"path":`...)
-			dst = appendJSONText(dst, []byte(df.Path))
+			dst = jsonstr.Append(dst, []byte(df.Path))
 			if df.Op != JSONRemove {
 				dst = append(dst, `,"value":`...)
 				if len(df.Value) == 0 {
@@ -213,7 +214,7 @@ func (v Value) MarshalJSON() ([]byte, error) {
 	case KindVector:
 		return v.AppendText(dst), nil
 	}
-	return appendJSONText(dst, v.AppendText(nil)), nil
+	return jsonstr.Append(dst, v.AppendText(nil)), nil
 }
 
 func digits(n int) int {
@@ -322,43 +323,4 @@ func appendQuoted(dst, s []byte) []byte {
 		i++
 	}
 	return append(dst, '\'')
-}
-
-// appendJSONText appends s (UTF-8; invalid bytes become U+FFFD) as a
-// JSON string.
-func appendJSONText(dst, s []byte) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			r, n := utf8.DecodeRune(s[i:])
-			if r == utf8.RuneError && n == 1 {
-				dst = append(dst, `\ufffd`...)
-			} else if r == '\u2028' || r == '\u2029' {
-				dst = append(dst, `\u202`...)
-				dst = append(dst, hex[r&15])
-			} else {
-				dst = append(dst, s[i:i+n]...)
-			}
-			i += n
-			continue
-		}
-		switch {
-		case c == '"' || c == '\\':
-			dst = append(dst, '\\', c)
-		case c == '\n':
-			dst = append(dst, '\\', 'n')
-		case c == '\r':
-			dst = append(dst, '\\', 'r')
-		case c == '\t':
-			dst = append(dst, '\\', 't')
-		case c < 0x20:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
-		default:
-			dst = append(dst, c)
-		}
-		i++
-	}
-	return append(dst, '"')
 }

@@ -2,6 +2,7 @@ package rowevent
 
 import (
 	"fmt"
+	"github.com/binlogkit/binlogkit/internal/jsonstr"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -126,9 +127,9 @@ func AppendChangeJSON(dst []byte, c *Change, rows *binlog.Rows, i int, opts *Cha
 		return dst, fmt.Errorf("rowevent: unknown rows kind %d", rows.Kind)
 	}
 	dst = append(dst, `,"database":`...)
-	dst = appendJSONString(dst, tm.Schema)
+	dst = jsonstr.Append(dst, tm.Schema)
 	dst = append(dst, `,"table":`...)
-	dst = appendJSONString(dst, tm.Table)
+	dst = jsonstr.Append(dst, tm.Table)
 
 	dst = append(dst, `,"pk":`...)
 	dst = appendKey(dst, tm, keyImg)
@@ -146,14 +147,14 @@ func AppendChangeJSON(dst []byte, c *Change, rows *binlog.Rows, i int, opts *Cha
 		dst = append(dst, '"')
 	}
 	dst = append(dst, `,"source":{"file":`...)
-	dst = appendJSONString(dst, c.File)
+	dst = jsonstr.Append(dst, c.File)
 	dst = append(dst, `,"pos":`...)
 	dst = strconv.AppendInt(dst, c.Offset, 10)
 	dst = append(dst, `,"gtid":`...)
 	if c.GTID == "" {
 		dst = append(dst, "null"...)
 	} else {
-		dst = appendJSONString(dst, c.GTID)
+		dst = jsonstr.Append(dst, c.GTID)
 	}
 	dst = append(dst, `,"server_id":`...)
 	dst = strconv.AppendUint(dst, uint64(c.ServerID), 10)
@@ -162,7 +163,7 @@ func AppendChangeJSON(dst []byte, c *Change, rows *binlog.Rows, i int, opts *Cha
 	if id == "" {
 		id = c.GTID
 	}
-	dst = appendJSONString(dst, id)
+	dst = jsonstr.Append(dst, id)
 	dst = append(dst, `,"index":`...)
 	dst = strconv.AppendInt(dst, int64(c.Index), 10)
 	return append(dst, "}}"...), nil
@@ -181,7 +182,7 @@ func ChangeJSON(c *Change, rows *binlog.Rows, i int, opts *ChangeOptions) (strin
 // appendColumnName appends the JSON key for column i.
 func appendColumnName(dst []byte, tm *binlog.TableMap, i int) []byte {
 	if name := tm.Columns[i].Name; name != "" {
-		return appendJSONString(dst, name)
+		return jsonstr.Append(dst, name)
 	}
 	dst = append(dst, `"@`...)
 	dst = strconv.AppendInt(dst, int64(i+1), 10)
@@ -269,7 +270,7 @@ func appendTextJSON(dst []byte, v binlog.Value) []byte {
 		return append(dst, '"')
 	}
 	text := append([]byte(nil), dst[start:]...)
-	return appendJSONString(dst[:start-1], string(text))
+	return jsonstr.Append(dst[:start-1], string(text))
 }
 
 // needsEscape reports whether s is not already a valid JSON string body in
@@ -291,46 +292,4 @@ func needsEscape(s []byte) bool {
 		i += n
 	}
 	return false
-}
-
-// appendJSONString appends s as a JSON string, as binlog's value encoding
-// does: invalid UTF-8 becomes U+FFFD, control characters, quotes,
-// backslashes, U+2028 and U+2029 are escaped, and nothing else (no HTML
-// escaping).
-func appendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			r, n := utf8.DecodeRuneInString(s[i:])
-			switch {
-			case r == utf8.RuneError && n == 1:
-				dst = append(dst, `\ufffd`...)
-			case r == '\u2028' || r == '\u2029':
-				dst = append(dst, `\u202`...)
-				dst = append(dst, hex[r&15])
-			default:
-				dst = append(dst, s[i:i+n]...)
-			}
-			i += n
-			continue
-		}
-		switch {
-		case c == '"' || c == '\\':
-			dst = append(dst, '\\', c)
-		case c == '\n':
-			dst = append(dst, '\\', 'n')
-		case c == '\r':
-			dst = append(dst, '\\', 'r')
-		case c == '\t':
-			dst = append(dst, '\\', 't')
-		case c < 0x20:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
-		default:
-			dst = append(dst, c)
-		}
-		i++
-	}
-	return append(dst, '"')
 }

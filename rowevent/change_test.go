@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/binlogkit/binlogkit/internal/jsonstr"
 	"path/filepath"
 	"testing"
 	"time"
@@ -188,7 +189,7 @@ func appendInt(dst []byte, i int) []byte {
 
 func TestAppendJSONString(t *testing.T) {
 	for _, s := range []string{"", "plain", "q\"b\\", "\x00\x1f\t\r\n", "é€😀", "\xff\xfe", "\u2028\u2029", "<&>"} {
-		got := appendJSONString(nil, s)
+		got := jsonstr.Append(nil, s)
 		var back string
 		if err := json.Unmarshal(got, &back); err != nil {
 			t.Errorf("%q: %s: %v", s, got, err)

@@ -5,10 +5,10 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"github.com/binlogkit/binlogkit/internal/jsonstr"
 	"math"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/binlogkit/binlogkit/binlog"
 )
@@ -18,7 +18,7 @@ import (
 // for the keys and the mapping of values.
 func AppendJSON(dst []byte, ev *binlog.Event) []byte {
 	dst = append(dst, `{"file":`...)
-	dst = appendJSONString(dst, ev.File)
+	dst = jsonstr.Append(dst, ev.File)
 	dst = append(dst, `,"offset":`...)
 	dst = strconv.AppendInt(dst, ev.Offset, 10)
 	dst = append(dst, `,"next_pos":`...)
@@ -28,7 +28,7 @@ func AppendJSON(dst []byte, ev *binlog.Event) []byte {
 		dst = strconv.AppendInt(dst, int64(ev.PayloadIndex), 10)
 	}
 	dst = append(dst, `,"type":`...)
-	dst = appendJSONString(dst, ev.Type().String())
+	dst = jsonstr.Append(dst, ev.Type().String())
 	dst = append(dst, `,"type_code":`...)
 	dst = strconv.AppendUint(dst, uint64(ev.Type()), 10)
 	dst = append(dst, `,"time":"`...)
@@ -59,7 +59,7 @@ func keyInt(dst []byte, k string, i int64) []byte {
 }
 
 func keyString(dst []byte, k, s string) []byte {
-	return appendJSONString(key(dst, k), s)
+	return jsonstr.Append(key(dst, k), s)
 }
 
 func keyBool(dst []byte, k string, b bool) []byte {
@@ -212,7 +212,7 @@ func appendColumnsJSON(dst []byte, t *binlog.TableMap) []byte {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `{"name":`...)
-		dst = appendJSONString(dst, columnKey(t, i))
+		dst = jsonstr.Append(dst, columnKey(t, i))
 		dst = keyString(dst, "type", typeName(c))
 		dst = keyUint(dst, "meta", uint64(c.Meta))
 		dst = keyBool(dst, "nullable", c.Nullable)
@@ -303,7 +303,7 @@ func appendImageJSON(dst []byte, t *binlog.TableMap, img []binlog.Value) []byte 
 			dst = append(dst, ',')
 		}
 		n++
-		dst = appendJSONString(dst, columnKey(t, i))
+		dst = jsonstr.Append(dst, columnKey(t, i))
 		dst = append(dst, ':')
 		dst = appendJSONValue(dst, v)
 	}
@@ -327,7 +327,7 @@ func appendJSONValue(dst []byte, v binlog.Value) []byte {
 	case binlog.KindDouble:
 		return appendJSONFloat(dst, v.Float64(), 64)
 	case binlog.KindDecimal:
-		return appendJSONStringBytes(dst, v.Bytes())
+		return jsonstr.Append(dst, v.Bytes())
 	case binlog.KindDate:
 		dst = append(dst, '"')
 		dst = appendDate(dst, v.DateTime())
@@ -354,7 +354,7 @@ func appendJSONValue(dst []byte, v binlog.Value) []byte {
 	case binlog.KindString:
 		var small [256]byte
 		if text, ok := appendStringText(small[:0], v); ok {
-			return appendJSONStringBytes(dst, text)
+			return jsonstr.Append(dst, text)
 		}
 		return appendBase64Obj(dst, v.Bytes())
 	case binlog.KindBytes:
@@ -362,7 +362,7 @@ func appendJSONValue(dst []byte, v binlog.Value) []byte {
 	case binlog.KindEnum:
 		names := v.Names()
 		if i := v.Int(); i >= 1 && int(i) <= len(names) {
-			return appendJSONString(dst, names[i-1])
+			return jsonstr.Append(dst, names[i-1])
 		}
 		if v.Int() == 0 && names != nil {
 			return append(dst, `""`...)
@@ -382,7 +382,7 @@ func appendJSONValue(dst []byte, v binlog.Value) []byte {
 					dst = append(dst, ',')
 				}
 				n++
-				dst = appendJSONString(dst, name)
+				dst = jsonstr.Append(dst, name)
 			}
 		}
 		return append(dst, ']')
@@ -395,7 +395,7 @@ func appendJSONValue(dst []byte, v binlog.Value) []byte {
 				dst = append(dst, ',')
 			}
 			dst = append(dst, `{"op":`...)
-			dst = appendJSONString(dst, d.Op.String())
+			dst = jsonstr.Append(dst, d.Op.String())
 			dst = keyString(dst, "path", d.Path)
 			if d.Op != binlog.JSONRemove {
 				dst = appendRawJSON(key(dst, "value"), d.Value)
@@ -423,7 +423,7 @@ func appendJSONValue(dst []byte, v binlog.Value) []byte {
 		}
 		return append(dst, ']')
 	}
-	return appendJSONString(dst, "unknown kind "+v.Kind().String())
+	return jsonstr.Append(dst, "unknown kind "+v.Kind().String())
 }
 
 // appendJSONFloat appends a float as a JSON number; NaN and infinities,
@@ -451,48 +451,5 @@ func appendRawJSON(dst, text []byte) []byte {
 	if err := json.Compact(buf, text); err == nil {
 		return buf.Bytes()
 	}
-	return appendJSONStringBytes(dst[:n], text)
-}
-
-func appendJSONString(dst []byte, s string) []byte {
-	return appendJSONStringBytes(dst, []byte(s))
-}
-
-// appendJSONStringBytes appends s as a JSON string. Invalid UTF-8 bytes
-// become U+FFFD (callers that must keep bytes use base64).
-func appendJSONStringBytes(dst, s []byte) []byte {
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				dst = append(dst, '\\', c)
-			case c == '\n':
-				dst = append(dst, '\\', 'n')
-			case c == '\r':
-				dst = append(dst, '\\', 'r')
-			case c == '\t':
-				dst = append(dst, '\\', 't')
-			case c < 0x20 || c == 0x7f:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
-			default:
-				dst = append(dst, c)
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			dst = append(dst, `\u202`...)
-			dst = append(dst, hexDigits[r&15])
-		default:
-			dst = append(dst, s[i:i+n]...)
-		}
-		i += n
-	}
-	return append(dst, '"')
+	return jsonstr.Append(dst[:n], text)
 }

@@ -221,25 +221,23 @@ func (d *rowsDecoder) decode(r *Rows, data, bm, bmAfter []byte) error {
 			break
 		}
 	}
-	nrows := 0
-	vals := make([]Value, stride)
+	// Row images go into chunks of Values: the first holds one row, the
+	// next the estimated rest (from the first row's size), then more
+	// chunks as needed. Nothing is copied and little is left unused.
+	chunk := make([]Value, stride)
+	var rows []Row
 	pos := 0
 	for pos < len(data) {
-		if nrows > 0 && len(vals)+stride > cap(vals) {
-			// After the first row, size the rest from its length.
-			per := pos / nrows
-			est := len(vals) + stride*((len(data)-pos)/max(per, 1)+1)
-			if est < 2*cap(vals) {
-				est = 2 * cap(vals)
+		if len(chunk) < stride {
+			per := pos / len(rows)
+			n := (len(data)-pos)/max(per, 1) + 1
+			chunk = make([]Value, n*stride)
+			if rows == nil || cap(rows)-len(rows) < n {
+				rows = append(make([]Row, 0, len(rows)+n), rows...)
 			}
-			nv := make([]Value, len(vals), est)
-			copy(nv, vals)
-			vals = nv
 		}
-		if nrows > 0 {
-			vals = vals[:len(vals)+stride]
-		}
-		row := vals[len(vals)-stride:]
+		row := chunk[:stride:stride]
+		chunk = chunk[stride:]
 		rowStart := pos
 		var err error
 		if r.Kind == Update {
@@ -255,20 +253,17 @@ func (d *rowsDecoder) decode(r *Rows, data, bm, bmAfter []byte) error {
 		if pos == rowStart {
 			return corruptf("rows: empty row image at byte %d", pos)
 		}
-		nrows++
-	}
-	rows := make([]Row, nrows)
-	for i := range rows {
-		img := vals[i*stride : (i+1)*stride : (i+1)*stride]
+		var rw Row
 		switch r.Kind {
 		case Insert:
-			rows[i].After = img
+			rw.After = row
 		case Delete:
-			rows[i].Before = img
+			rw.Before = row
 		default:
-			rows[i].Before = img[:ncols:ncols]
-			rows[i].After = img[ncols:]
+			rw.Before = row[:ncols:ncols]
+			rw.After = row[ncols:]
 		}
+		rows = append(rows, rw)
 	}
 	r.Rows = rows
 	return nil

@@ -57,6 +57,7 @@ type builder struct {
 	table []byte // quoted table name
 	names []string
 	isKey []bool
+	tail  []byte // statement end, made by end on first use
 }
 
 func appendSQL(dst []byte, rows *binlog.Rows, opts *Options, inverse bool) ([]byte, error) {
@@ -150,6 +151,16 @@ func (b *builder) value(dst []byte, v binlog.Value, col int) ([]byte, error) {
 
 // end closes a statement, with the position comment when asked.
 func (b *builder) end(dst []byte) []byte {
+	if b.tail == nil {
+		b.tail = b.appendTail(nil)
+	}
+	return append(dst, b.tail...)
+}
+
+// appendTail appends what ends every statement of the event: ';', the
+// position comment when asked, '\n'. (Formatted once per event: the time
+// formatting is costly.)
+func (b *builder) appendTail(dst []byte) []byte {
 	dst = append(dst, ';')
 	if p := b.opts.Position; p != nil {
 		dst = append(dst, " #start "...)

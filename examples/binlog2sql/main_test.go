@@ -2,10 +2,15 @@ package main
 
 import (
 	"bytes"
+	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/binlogkit/binlogkit/internal/testserver"
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestParseFlags(t *testing.T) {
@@ -75,5 +80,149 @@ func TestFlashback(t *testing.T) {
 	}
 	if got, _ := srv.Checksum("fb.t"); got != before {
 		t.Errorf("after flashback: checksum %s, want %s; SQL:\n%s", got, before, out.String())
+	}
+}
+
+func TestParseTimeZone(t *testing.T) {
+	for _, tc := range []struct{ tz, in, want string }{
+		{"", "2024-05-01 10:00:00", "2024-05-01T10:00:00Z"},
+		{"+02:00", "2024-05-01 10:00:00", "2024-05-01T08:00:00Z"},
+		{"UTC", "2024-05-01T10:00:00-03:00", "2024-05-01T13:00:00Z"},
+		{"Asia/Shanghai", "2024-05-01 10:00:00.5", "2024-05-01T02:00:00.5Z"},
+	} {
+		cfg, err := parseFlags([]string{"--tz", tc.tz, "--start-datetime", tc.in, "f"})
+		if err != nil {
+			if strings.Contains(err.Error(), "unknown time zone") {
+				t.Logf("skipping %s: %v", tc.tz, err)
+				continue
+			}
+			t.Fatalf("%s %s: %v", tc.tz, tc.in, err)
+		}
+		if got := cfg.startTime.UTC().Format(time.RFC3339Nano); got != tc.want {
+			t.Errorf("--tz %q %q: got %s, want %s", tc.tz, tc.in, got, tc.want)
+		}
+	}
+	for _, bad := range [][]string{{"--tz", "+25:00x"}, {"--start-datetime", "May 1"}, {"--stop-never"}, {"-h", "x"}, {"--schema"},
+		{"--back-interval", "-1"}} {
+		if _, err := parseFlags(append(bad, "f")); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+	if _, err := parseFlags([]string{"-h", "x", "--stop-never", "-B"}); err == nil {
+		t.Error("--stop-never -B: no error")
+	}
+}
+
+func TestSelectFiles(t *testing.T) {
+	dir := t.TempDir()
+	var names []string
+	for _, n := range []string{"b.000009", "b.000010", "b.000011.gz", "notes.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, n), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, filepath.Join(dir, n))
+	}
+	got, err := expandPaths([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(names[:2], got); diff != "" {
+		t.Errorf("dir without index: mismatch (-want +got):\n%s", diff)
+	}
+	idx := filepath.Join(dir, "b.index")
+	if err := os.WriteFile(idx, []byte("./b.000009\n./b.000010\n./b.000011.gz\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, arg := range []string{dir, idx} {
+		got, err := expandPaths([]string{arg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(names[:3], got); diff != "" {
+			t.Errorf("%s: mismatch (-want +got):\n%s", arg, diff)
+		}
+	}
+	got, err = selectFiles(names[:3], "b.000010", "b.000011")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(names[1:3], got); diff != "" {
+		t.Errorf("selectFiles: mismatch (-want +got):\n%s", diff)
+	}
+	if _, err := selectFiles(names[:3], "b.000010", "b.000009"); err == nil {
+		t.Error("stop before start: no error")
+	}
+	if compareNames("b.999999", "b.1000000") >= 0 {
+		t.Error("compareNames: b.999999 >= b.1000000")
+	}
+}
+
+// TestServerModes checks, on one NO_LOG server, that the live mode prints
+// what the file mode prints, that --schema supplies the column names, that
+// --start-file picks files of a directory, and --back-interval pauses.
+func TestServerModes(t *testing.T) {
+	srv := testserver.Start(t, &testserver.Options{RowMetadata: "NO_LOG"})
+	if err := srv.Exec("CREATE DATABASE sm", "CREATE TABLE sm.t (id INT UNSIGNED, k VARCHAR(10) CHARACTER SET latin1, e ENUM('a','b'), PRIMARY KEY (k, id))",
+		"INSERT INTO sm.t VALUES (1, 'x', 'a')"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.FlushBinaryLogs(); err != nil {
+		t.Fatal(err)
+	}
+	paths, _ := srv.BinlogPaths()
+	first := filepath.Base(paths[len(paths)-1])
+	before, _ := srv.Checksum("sm.t")
+	stmts := []string{"USE sm", "INSERT INTO sm.t SELECT seq, 'y', 'b' FROM seq_1_to_1500", "UPDATE sm.t SET id = 4294967295, e = 'b' WHERE k = 'x'"}
+	if err := srv.Exec(stmts...); err != nil {
+		t.Fatal(err)
+	}
+	host, port, _ := net.SplitHostPort(srv.Addr())
+	server := []string{"-h", host, "-P", port, "-u", "root"}
+	runArgs := func(args ...string) string {
+		t.Helper()
+		cfg, err := parseFlags(args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := run(cfg, &out); err != nil {
+			t.Fatalf("%q: %v", args, err)
+		}
+		return out.String()
+	}
+	live := runArgs(append(server, "--schema", "--start-file", first, "-d", "sm")...)
+	if !strings.Contains(live, "UPDATE `sm`.`t` SET `id`=4294967295, `e`='b' WHERE `k`='x' AND `id`=1;") {
+		t.Errorf("live output lacks the UPDATE:\n%.2000s", live)
+	}
+	files := runArgs("--schema", "--schema-dsn", "root@"+srv.Addr(), "--start-file", first, "-d", "sm", srv.BinlogDir())
+	if diff := cmp.Diff(live, files); diff != "" {
+		t.Errorf("live and file output mismatch (-want +got):\n%s", diff)
+	}
+
+	// Stopping early leaves the prefetching reader blocked: it must end.
+	if out := runArgs("--schema-dsn", "root@"+srv.Addr(), "--schema", "--start-file", first, "--stop-file", first,
+		"--stop-position", "300", srv.BinlogDir()); strings.Contains(out, "INSERT") {
+		t.Errorf("--stop-position 300: got rows:\n%.500s", out)
+	}
+
+	// Flashback with --back-interval: 1501 statements, one pause.
+	cfg, err := parseFlags(append(server, "--schema", "--start-file", first, "-B", "--back-interval", "0.5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pauses []time.Duration
+	cfg.sleep = func(d time.Duration) { pauses = append(pauses, d) }
+	var out bytes.Buffer
+	if err := run(cfg, &out); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]time.Duration{500 * time.Millisecond}, pauses); diff != "" {
+		t.Errorf("pauses mismatch (-want +got):\n%s", diff)
+	}
+	if err := srv.ExecScript(out.String()); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := srv.Checksum("sm.t"); got != before {
+		t.Errorf("after flashback: checksum %s, want %s", got, before)
 	}
 }

@@ -1,0 +1,426 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/internal/schemaload"
+	"github.com/go-mysql-org/go-mysql/client"
+)
+
+// place says where an event is relative to the selected range.
+type place int
+
+const (
+	inside place = iota
+	before       // skip it
+	after        // stop before it
+)
+
+// input is where run reads events from: files or a live server.
+type input interface {
+	Next() (*binlog.Event, error)
+	Close() error
+	// place tells where ev lies relative to the start and stop positions.
+	place(ev *binlog.Event) place
+	// last reports whether ev, now handled, is the last event to read.
+	last(ev *binlog.Event) bool
+}
+
+func openInput(ctx context.Context, cfg *config, ropts *binlog.ReaderOptions) (input, error) {
+	if cfg.live() {
+		return openLive(ctx, cfg, ropts)
+	}
+	paths, err := expandPaths(cfg.files)
+	if err != nil {
+		return nil, err
+	}
+	if paths, err = selectFiles(paths, cfg.startFile, cfg.stopFile); err != nil {
+		return nil, err
+	}
+	cr, err := binlog.OpenChain(paths, ropts)
+	if err != nil {
+		return nil, err
+	}
+	return &fileInput{ChainReader: cr, n: len(paths), startPos: cfg.startPos, stopPos: cfg.stopPos,
+		started: cfg.startPos == 0, index: -1}, nil
+}
+
+// fileInput reads a chain of files.
+type fileInput struct {
+	*binlog.ChainReader
+	n                 int // files in the chain
+	startPos, stopPos int64
+	started           bool
+	cur               string
+	index             int // index in the chain of the current file
+}
+
+func (f *fileInput) place(ev *binlog.Event) place {
+	if f.index < 0 || ev.File != f.cur {
+		f.cur = ev.File
+		f.index++
+	}
+	if !f.started {
+		if f.index == 0 && ev.Offset < f.startPos {
+			return before
+		}
+		f.started = true
+	}
+	if f.stopPos > 0 && f.index == f.n-1 && ev.Offset >= f.stopPos {
+		return after
+	}
+	return inside
+}
+
+func (f *fileInput) last(*binlog.Event) bool { return false }
+
+// binlogName matches the files a server writes: NAME.000123.
+var binlogName = regexp.MustCompile(`^.+\.[0-9]{6,}$`)
+
+// expandPaths replaces directory and index arguments by the files they
+// stand for.
+func expandPaths(args []string) ([]string, error) {
+	var paths []string
+	for _, a := range args {
+		fi, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case fi.IsDir():
+			p, err := dirFiles(a)
+			if err != nil {
+				return nil, err
+			}
+			paths = append(paths, p...)
+		case strings.HasSuffix(a, ".index"):
+			p, err := readIndex(a)
+			if err != nil {
+				return nil, err
+			}
+			paths = append(paths, p...)
+		default:
+			paths = append(paths, a)
+		}
+	}
+	return paths, nil
+}
+
+// dirFiles returns the binlogs of a server directory: those of its only
+// *.index file, else every NAME.NNNNNN file in name order.
+func dirFiles(dir string) ([]string, error) {
+	idx, err := filepath.Glob(filepath.Join(dir, "*.index"))
+	if err != nil {
+		return nil, err
+	}
+	if len(idx) == 1 {
+		return readIndex(idx[0])
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	for _, e := range ents {
+		if e.Type().IsRegular() && binlogName.MatchString(e.Name()) {
+			paths = append(paths, filepath.Join(dir, e.Name()))
+		}
+	}
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("%s: no binlog files (NAME.000001) and no single *.index file", dir)
+	}
+	slices.SortFunc(paths, func(a, b string) int { return compareNames(filepath.Base(a), filepath.Base(b)) })
+	return paths, nil
+}
+
+// readIndex returns the files a binlog index lists, relative paths taken
+// from the index's directory.
+func readIndex(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var paths []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		if !filepath.IsAbs(line) {
+			// The server writes paths relative to its datadir; the index
+			// is usually in it, or the names are bare.
+			if _, err := os.Stat(line); err != nil {
+				line = filepath.Join(filepath.Dir(path), filepath.Base(line))
+			}
+		}
+		paths = append(paths, line)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading index %s: %w", path, err)
+	}
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("index %s lists no files", path)
+	}
+	return paths, nil
+}
+
+// compressedExts are the suffixes binlog.Open recognizes for compressed
+// files; --start-file and --stop-file match names without them.
+var compressedExts = []string{".gz", ".lz4", ".xz", ".zst"}
+
+func matchesFile(path, name string) bool {
+	base := filepath.Base(path)
+	if path == name || base == name {
+		return true
+	}
+	for _, ext := range compressedExts {
+		if strings.TrimSuffix(base, ext) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// selectFiles keeps the files from start to stop ("" = the first, the last).
+func selectFiles(paths []string, start, stop string) ([]string, error) {
+	from, to := 0, len(paths)-1
+	if start != "" {
+		from = slices.IndexFunc(paths, func(p string) bool { return matchesFile(p, start) })
+		if from < 0 {
+			return nil, fmt.Errorf("--start-file %s: not among the files given", start)
+		}
+	}
+	if stop != "" {
+		to = slices.IndexFunc(paths[from:], func(p string) bool { return matchesFile(p, stop) })
+		if to < 0 {
+			return nil, fmt.Errorf("--stop-file %s: not among the files from the start file on", stop)
+		}
+		to += from
+	}
+	return paths[from : to+1], nil
+}
+
+// compareNames orders binlog names: by number when both are NAME.NNNNNN of
+// the same NAME, else as strings.
+func compareNames(a, b string) int {
+	ia, ib := strings.LastIndexByte(a, '.'), strings.LastIndexByte(b, '.')
+	if ia > 0 && ib > 0 && a[:ia] == b[:ib] {
+		na, ea := strconv.ParseUint(a[ia+1:], 10, 64)
+		nb, eb := strconv.ParseUint(b[ib+1:], 10, 64)
+		if ea == nil && eb == nil {
+			return cmpUint(na, nb)
+		}
+	}
+	return strings.Compare(a, b)
+}
+
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// liveInput reads a server's binlogs over the replication protocol.
+type liveInput struct {
+	*binlog.Stream
+	stopFile string
+	stopPos  int64
+	eofFile  string // "" with --stop-never
+	eofPos   int64
+}
+
+func (l *liveInput) place(ev *binlog.Event) place {
+	if ev.File == "" {
+		return inside
+	}
+	if l.stopFile != "" {
+		c := compareNames(ev.File, l.stopFile)
+		if c > 0 || (c == 0 && l.stopPos > 0 && ev.Offset >= l.stopPos) {
+			return after
+		}
+	}
+	if l.eofFile != "" {
+		c := compareNames(ev.File, l.eofFile)
+		if c > 0 || (c == 0 && ev.Offset >= l.eofPos) {
+			return after
+		}
+	}
+	if _, ok := ev.Payload.(*binlog.Heartbeat); ok {
+		// Not in the log: nothing to print.
+		return before
+	}
+	return inside
+}
+
+func (l *liveInput) last(ev *binlog.Event) bool {
+	return l.eofFile != "" && ev.File == l.eofFile && ev.NextPos >= l.eofPos
+}
+
+// serverAddr returns the go-mysql address of -h and -P.
+func (cfg *config) serverAddr() string {
+	if strings.HasPrefix(cfg.host, "/") {
+		return cfg.host
+	}
+	return net.JoinHostPort(cfg.host, strconv.FormatUint(uint64(cfg.port), 10))
+}
+
+// connect opens a client session to addr.
+func connect(addr, user, password string) (*client.Conn, error) {
+	c, err := client.ConnectWithTimeout(addr, user, password, "", 10*time.Second)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to %s: %w", addr, err)
+	}
+	// go-mysql announces a MySQL 8 collation MariaDB lacks: be explicit.
+	if _, err := c.Execute("SET NAMES utf8mb4"); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// queryRow returns the first row of q as strings (nil when q returns none).
+func queryRow(c *client.Conn, q string) ([]string, error) {
+	r, err := c.Execute(q)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", q, err)
+	}
+	defer r.Close()
+	if r.Resultset == nil || r.RowNumber() == 0 {
+		return nil, nil
+	}
+	row := make([]string, len(r.Fields))
+	for i := range row {
+		if row[i], err = r.GetString(0, i); err != nil {
+			return nil, err
+		}
+	}
+	return row, nil
+}
+
+func openLive(ctx context.Context, cfg *config, ropts *binlog.ReaderOptions) (*liveInput, error) {
+	c, err := connect(cfg.serverAddr(), cfg.user, cfg.password)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	l := &liveInput{stopFile: cfg.stopFile, stopPos: cfg.stopPos}
+	start := binlog.Position{File: cfg.startFile, Offset: max(cfg.startPos, 4)}
+	if start.File == "" {
+		row, err := queryRow(c, "SHOW BINARY LOGS")
+		if err != nil {
+			return nil, err
+		}
+		if row == nil {
+			return nil, errors.New("the server has no binary logs")
+		}
+		start.File = row[0]
+	}
+	if l.stopFile == "" && l.stopPos > 0 {
+		// As binlog2sql: --stop-position alone applies to the start file.
+		l.stopFile = start.File
+	}
+	if !cfg.stopNever {
+		row, err := queryRow(c, "SHOW MASTER STATUS")
+		if err != nil {
+			return nil, err
+		}
+		if row == nil || len(row) < 2 {
+			return nil, errors.New("SHOW MASTER STATUS: no binary log (is log_bin on?)")
+		}
+		l.eofFile = row[0]
+		if l.eofPos, err = strconv.ParseInt(row[1], 10, 64); err != nil {
+			return nil, fmt.Errorf("SHOW MASTER STATUS: position %q: %w", row[1], err)
+		}
+	}
+	version, err := queryRow(c, "SELECT VERSION()")
+	if err != nil {
+		return nil, err
+	}
+	flavor := "mysql"
+	if len(version) > 0 && strings.Contains(strings.ToLower(version[0]), "mariadb") {
+		flavor = "mariadb"
+	}
+	host, port := cfg.host, uint16(cfg.port)
+	if strings.HasPrefix(host, "/") {
+		port = 0
+	}
+	opts := &binlog.StreamOptions{
+		Flavor: flavor, Host: host, Port: port, User: cfg.user, Password: cfg.password,
+		ServerID: uint32(cfg.serverID), Position: start, Decode: *ropts,
+		MaxRetries: 5,
+	}
+	if !cfg.stopNever {
+		// Heartbeats tell us we have reached the end when nothing follows.
+		opts.HeartbeatPeriod = time.Second
+		if compareNames(start.File, l.eofFile) > 0 ||
+			(start.File == l.eofFile && start.Offset >= l.eofPos) {
+			return nil, fmt.Errorf("start %s is past the end of the server's binlogs (%s:%d)", start, l.eofFile, l.eofPos)
+		}
+	}
+	if l.Stream, err = binlog.OpenStream(ctx, opts); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// loadSchema reads table definitions from the server of --schema-dsn or
+// -h -P -u -p.
+func loadSchema(cfg *config) (binlog.StaticSchema, error) {
+	addr, user, password := cfg.serverAddr(), cfg.user, cfg.password
+	if cfg.schemaDSN != "" {
+		var err error
+		if addr, user, password, err = parseDSN(cfg.schemaDSN); err != nil {
+			return nil, fmt.Errorf("--schema-dsn: %w", err)
+		}
+	}
+	c, err := connect(addr, user, password)
+	if err != nil {
+		return nil, fmt.Errorf("--schema: %w", err)
+	}
+	defer c.Close()
+	var dbs []string
+	for d := range cfg.dbs {
+		dbs = append(dbs, d)
+	}
+	s, err := schemaload.Load(c, dbs)
+	if err != nil {
+		return nil, fmt.Errorf("--schema: %w", err)
+	}
+	return s, nil
+}
+
+// parseDSN reads USER[:PASSWORD]@HOST[:PORT] or USER[:PASSWORD]@/socket.
+func parseDSN(dsn string) (addr, user, password string, err error) {
+	at := strings.LastIndexByte(dsn, '@')
+	if at < 0 {
+		return "", "", "", fmt.Errorf("%q: want USER:PASSWORD@HOST:PORT", dsn)
+	}
+	user, password, _ = strings.Cut(dsn[:at], ":")
+	addr = dsn[at+1:]
+	switch {
+	case addr == "":
+		return "", "", "", fmt.Errorf("%q: no host", dsn)
+	case strings.HasPrefix(addr, "/"):
+	case !strings.Contains(addr, ":") || strings.HasSuffix(addr, "]"):
+		addr = net.JoinHostPort(strings.Trim(addr, "[]"), "3306")
+	}
+	return addr, user, password, nil
+}

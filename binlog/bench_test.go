@@ -1,14 +1,10 @@
 package binlog_test
 
 import (
-	"context"
 	"errors"
 	"io"
-	"os"
-	"path/filepath"
 	"runtime"
 	"testing"
-	"time"
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/internal/testserver"
@@ -18,37 +14,10 @@ import (
 // benchBinlogSize is the least size of the benchmark binlog.
 const benchBinlogSize = 56 << 20
 
-// bigBinlog returns the path of a binlog of at least benchBinlogSize bytes
-// made by a real server, cached in $BINLOGKIT_BENCH_DIR (default
-// $TMPDIR/binlogkit-bench). It skips tb when there is neither a server nor a
-// cached file. $BINLOGKIT_BENCH_FILE names another binlog to use instead.
+// bigBinlog returns the shared benchmark binlog (see testserver.BenchBinlog).
 func bigBinlog(tb testing.TB) (path string, size int64) {
 	tb.Helper()
-	if p := os.Getenv("BINLOGKIT_BENCH_FILE"); p != "" {
-		fi, err := os.Stat(p)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		return p, fi.Size()
-	}
-	dir := os.Getenv("BINLOGKIT_BENCH_DIR")
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "binlogkit-bench")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	path, err := testserver.BigBinlog(ctx, dir, benchBinlogSize)
-	if err != nil {
-		if aerr := testserver.Available(); aerr != nil {
-			tb.Skipf("no benchmark binlog cached in %s and no server to make one: %v", dir, aerr)
-		}
-		tb.Fatalf("making the benchmark binlog: %v", err)
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return path, fi.Size()
+	return testserver.BenchBinlog(tb, benchBinlogSize)
 }
 
 // readAll reads every event of path, calling fn for each, and returns the

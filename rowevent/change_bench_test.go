@@ -1,45 +1,19 @@
 package rowevent
 
 import (
-	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/internal/testserver"
 	"github.com/go-mysql-org/go-mysql/replication"
 )
 
-// benchBinlog returns the >= 56 MB benchmark binlog that binlog's
-// benchmarks use (same cache: $BINLOGKIT_BENCH_DIR, default
-// $TMPDIR/binlogkit-bench; $BINLOGKIT_BENCH_FILE overrides).
+// benchBinlog returns the shared >= 56 MB benchmark binlog (see
+// testserver.BenchBinlog).
 func benchBinlog(tb testing.TB) (string, int64) {
 	tb.Helper()
-	path := os.Getenv("BINLOGKIT_BENCH_FILE")
-	if path == "" {
-		dir := os.Getenv("BINLOGKIT_BENCH_DIR")
-		if dir == "" {
-			dir = filepath.Join(os.TempDir(), "binlogkit-bench")
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-		defer cancel()
-		var err error
-		path, err = testserver.BigBinlog(ctx, dir, 56<<20)
-		if err != nil {
-			if aerr := testserver.Available(); aerr != nil {
-				tb.Skipf("no benchmark binlog cached in %s and no server to make one: %v", dir, aerr)
-			}
-			tb.Fatal(err)
-		}
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return path, fi.Size()
+	return testserver.BenchBinlog(tb, 56<<20)
 }
 
 // BenchmarkChangeJSON measures JSON change records per second from a

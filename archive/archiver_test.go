@@ -1,0 +1,209 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/internal/testserver"
+	"github.com/google/go-cmp/cmp"
+)
+
+// smallChain starts a server and writes n transactions, transaction i at
+// SET TIMESTAMP acceptanceBase+i, rotating every perFile transactions. It
+// returns the server and its closed binlog paths.
+func smallChain(t *testing.T, n, perFile int) (*testserver.Server, []string) {
+	t.Helper()
+	s := testserver.Start(t, nil)
+	if err := s.Exec("CREATE DATABASE d", "CREATE TABLE d.t (id INT PRIMARY KEY, v INT)"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < n; i++ {
+		if err := s.Exec(fmt.Sprintf("SET TIMESTAMP = %d", acceptanceBase+i), "BEGIN",
+			fmt.Sprintf("INSERT INTO d.t VALUES (%d, %d)", i, i), "COMMIT"); err != nil {
+			t.Fatal(err)
+		}
+		if i%perFile == perFile-1 {
+			if err := s.FlushBinaryLogs(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	paths, err := s.BinlogPaths()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, paths[:len(paths)-1]
+}
+
+func names(recs []*Record) []string {
+	var out []string
+	for _, r := range recs {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+func TestArchiverIdempotentSplitBrainGap(t *testing.T) {
+	ctx := context.Background()
+	s, paths := smallChain(t, 12, 4)
+	store := newMemStore()
+	a, err := NewArchiver(&Options{Store: store, Codec: Zstd})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A missing file is a gap, reported by name, before any upload.
+	_, err = a.ArchiveFiles(ctx, []string{paths[0], paths[2]})
+	if !errors.Is(err, ErrGap) || !strings.Contains(err.Error(), filepath.Base(paths[1])) {
+		t.Fatalf("skipping %s: %v, want ErrGap naming it", paths[1], err)
+	}
+	rep, err := a.ArchiveIndex(ctx, filepath.Join(s.BinlogDir(), "binlog.index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, p := range paths[1:] {
+		want = append(want, filepath.Base(p))
+	}
+	if diff := cmp.Diff(want, names(rep.Archived)); diff != "" {
+		t.Errorf("archived mismatch (-want +got):\n%s", diff)
+	}
+	if len(rep.Present) != 1 {
+		t.Errorf("present %v, want the file archived before the gap", rep.Present)
+	}
+	rep, err = a.ArchiveIndex(ctx, filepath.Join(s.BinlogDir(), "binlog.index"))
+	if err != nil || len(rep.Archived) != 0 || len(rep.Present) != len(paths) {
+		t.Errorf("second pass: %+v, %v; want every file present", rep, err)
+	}
+	m, err := LoadManifest(ctx, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := m.Check(); len(errs) != 0 {
+		t.Errorf("Check: %v", errs)
+	}
+	r := m.Records[1]
+	if r.Transactions != 4 || !r.FirstCommitTime.Equal(time.Unix(acceptanceBase+4, 0)) ||
+		!r.LastCommitTime.Equal(time.Unix(acceptanceBase+7, 0)) || r.ServerID != 1 || r.Domain == nil {
+		t.Errorf("record %+v", r)
+	}
+	if got, want := r.PrevGTIDs, "0-1-"+fmt.Sprint(2+4); got != want {
+		t.Errorf("PrevGTIDs %q, want %q", got, want)
+	}
+
+	// Another server's files under the same names: split brain.
+	_, other := smallChain(t, 3, 2)
+	_, err = a.ArchiveFiles(ctx, other[:1])
+	if !errors.Is(err, ErrSplitBrain) {
+		t.Errorf("other server's %s: %v, want ErrSplitBrain", other[0], err)
+	}
+}
+
+func TestPlanTargets(t *testing.T) {
+	ctx := context.Background()
+	_, paths := smallChain(t, 12, 4)
+	store := newMemStore()
+	a, err := NewArchiver(&Options{Store: store, Codec: XZ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.ArchiveFiles(ctx, paths); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := LoadManifest(ctx, store)
+	base := binlog.Position{File: m.Records[0].Name, Offset: 4}
+
+	// Transaction i has GTID 0-1-(3+i) (two DDL first) and commits at
+	// acceptanceBase+i.
+	at := func(i int) time.Time { return time.Unix(acceptanceBase+int64(i), 0) }
+	gtid := func(s string) *binlog.GTIDExecuted {
+		g, err := binlog.ParseGTIDExecuted(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	byTime, err := MakePlan(ctx, store, &PlanOptions{Base: Base{Position: base}, Target: Target{Time: at(5).Add(999 * time.Millisecond)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byGTID, err := MakePlan(ctx, store, &PlanOptions{Base: Base{Position: base}, Target: Target{GTIDs: gtid("0-1-8")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(byTime, byGTID); diff != "" {
+		t.Errorf("time and GTID plans differ (-time +gtid):\n%s", diff)
+	}
+	if !byTime.LastCommit.Equal(at(5)) || len(byTime.Files) != 2 || byTime.Stop.File != m.Records[1].Name {
+		t.Errorf("plan %+v", byTime)
+	}
+	byPos, err := MakePlan(ctx, store, &PlanOptions{Base: Base{Position: base}, Target: Target{Position: byTime.Stop}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if byPos.Stop != byTime.Stop || len(byPos.Files) != 2 {
+		t.Errorf("position plan %+v", byPos)
+	}
+	// A GTID base: the replay starts right after transaction 1 (0-1-4).
+	fromGTID, err := MakePlan(ctx, store, &PlanOptions{Base: Base{GTIDs: gtid("0-1-4")}, Target: Target{Time: at(5)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fromGTID.Start.File != base.File || fromGTID.Start.Offset <= 4 || fromGTID.Stop != byTime.Stop {
+		t.Errorf("GTID base plan %+v", fromGTID)
+	}
+	// Beyond the archive.
+	if _, err := MakePlan(ctx, store, &PlanOptions{Target: Target{Time: at(100)}}); !errors.Is(err, ErrTarget) {
+		t.Errorf("target after the archive: %v, want ErrTarget", err)
+	}
+	if _, err := ParseTime("2027-01-15 10:30:00"); err == nil {
+		t.Error("ParseTime accepted a time without offset")
+	}
+	if _, err := ParseTime("2027-01-15T10:30:00"); err == nil {
+		t.Error("ParseTime accepted a time without offset")
+	}
+}
+
+func TestRetention(t *testing.T) {
+	ctx := context.Background()
+	_, paths := smallChain(t, 10, 2)
+	store := newMemStore()
+	now := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	a, err := NewArchiver(&Options{Store: store, Codec: None, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.ArchiveFiles(ctx, paths); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := LoadManifest(ctx, store)
+	base := Base{Position: binlog.Position{File: m.Records[3].Name, Offset: 4}}
+	later := func() time.Time { return now.Add(48 * time.Hour) }
+	// Too young: nothing goes.
+	del, err := ApplyRetention(ctx, store, &RetentionPolicy{Base: base, MaxAge: 72 * time.Hour, Now: later})
+	if err != nil || len(del) != 0 {
+		t.Fatalf("young files: deleted %v, %v", names(del), err)
+	}
+	// Old, but the base and what follows stay, and KeepLast holds.
+	del, err = ApplyRetention(ctx, store, &RetentionPolicy{Base: base, MaxAge: time.Hour, KeepLast: 2, Now: later})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(names(m.Records[:3]), names(del)); diff != "" {
+		t.Errorf("deleted mismatch (-want +got):\n%s", diff)
+	}
+	vr, err := Verify(ctx, store, nil)
+	if err != nil || vr.Err() != nil || len(vr.Orphans) != 0 || len(vr.Files) != len(m.Records)-3 {
+		t.Errorf("Verify after retention: %v %v %v", err, vr.Err(), vr.Orphans)
+	}
+	// The archiver skips the expired files still on the server.
+	rep, err := a.ArchiveFiles(ctx, paths)
+	if err != nil || len(rep.Skipped) != 3 {
+		t.Errorf("after retention: %+v, %v", rep, err)
+	}
+}

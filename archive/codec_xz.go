@@ -1,0 +1,226 @@
+package archive
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/ulikunitz/xz"
+)
+
+// xzDictCaps are the dictionary sizes of xz's presets -0 to -9.
+var xzDictCaps = [10]int{256 << 10, 1 << 20, 2 << 20, 4 << 20, 4 << 20, 8 << 20, 8 << 20, 16 << 20, 32 << 20, 64 << 20}
+
+func newXZWriter(w io.Writer, opts *CodecOptions) (io.WriteCloser, error) {
+	level := opts.level()
+	if level <= 0 {
+		level = 1
+	}
+	level = min(level, 9)
+	bs := max(opts.blockSize(8<<20), 64<<10)
+	cfg := xz.WriterConfig{
+		DictCap:   min(xzDictCaps[level], bs),
+		CheckSum:  xz.CRC64,
+		BlockSize: int64(bs),
+	}
+	if err := cfg.Verify(); err != nil {
+		return nil, fmt.Errorf("archive: xz: %w", err)
+	}
+	compress := func(dst *bytes.Buffer, src []byte, _ *any) error {
+		zw, err := cfg.NewWriter(dst)
+		if err != nil {
+			return err
+		}
+		if _, err := zw.Write(src); err != nil {
+			return err
+		}
+		return zw.Close()
+	}
+	return newParallelWriter(w, "xz", bs, opts.concurrency(), compress), nil
+}
+
+// A parallelWriter cuts its input into blocks of blockSize bytes,
+// compresses each into an independent stream on up to n goroutines, and
+// writes the streams to w in input order. Close writes at least one stream,
+// so empty input still gives a valid (empty) compressed file.
+type parallelWriter struct {
+	w         io.Writer
+	name      string
+	blockSize int
+	n         int
+	compress  func(dst *bytes.Buffer, src []byte, state *any) error
+
+	buf     []byte
+	pending []*pjob  // in input order; at most n
+	free    []*pjob  // finished jobs to reuse
+	bufs    [][]byte // input buffers to reuse
+	streams int
+	err     error // sticky
+}
+
+type pjob struct {
+	state any // the compressor's, kept with the job for reuse
+	src   []byte
+	dst   bytes.Buffer
+	err   error
+	done  chan struct{}
+}
+
+func newParallelWriter(w io.Writer, name string, blockSize, n int, compress func(*bytes.Buffer, []byte, *any) error) *parallelWriter {
+	return &parallelWriter{w: w, name: name, blockSize: blockSize, n: max(n, 1), compress: compress}
+}
+
+var errClosed = errors.New("archive: write after Close")
+
+func (p *parallelWriter) Write(b []byte) (int, error) {
+	if p.err != nil {
+		return 0, p.err
+	}
+	written := 0
+	for len(b) > 0 {
+		if p.buf == nil {
+			p.buf = p.newBuf()
+		}
+		k := min(len(b), p.blockSize-len(p.buf))
+		p.buf = append(p.buf, b[:k]...)
+		b = b[k:]
+		written += k
+		if len(p.buf) == p.blockSize {
+			if err := p.submit(); err != nil {
+				return written, err
+			}
+		}
+	}
+	return written, nil
+}
+
+// ReadFrom reads r to its end straight into the block buffers, saving
+// io.Copy's copy.
+func (p *parallelWriter) ReadFrom(r io.Reader) (int64, error) {
+	if p.err != nil {
+		return 0, p.err
+	}
+	var total int64
+	for {
+		if p.buf == nil {
+			p.buf = p.newBuf()
+		}
+		n, err := r.Read(p.buf[len(p.buf):p.blockSize])
+		p.buf = p.buf[:len(p.buf)+n]
+		total += int64(n)
+		if len(p.buf) == p.blockSize {
+			if serr := p.submit(); serr != nil {
+				return total, serr
+			}
+		}
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}
+
+func (p *parallelWriter) newBuf() []byte {
+	if n := len(p.bufs); n > 0 {
+		b := p.bufs[n-1]
+		p.bufs = p.bufs[:n-1]
+		return b[:0]
+	}
+	return make([]byte, 0, p.blockSize)
+}
+
+// submit starts compressing p.buf, first writing out the oldest stream
+// when n are already in flight.
+func (p *parallelWriter) submit() error {
+	for len(p.pending) >= p.n {
+		if err := p.flushOldest(); err != nil {
+			return err
+		}
+	}
+	var j *pjob
+	if n := len(p.free); n > 0 {
+		j = p.free[n-1]
+		p.free = p.free[:n-1]
+		j.dst.Reset()
+		j.err = nil
+	} else {
+		j = &pjob{}
+	}
+	j.src = p.buf
+	p.buf = nil
+	p.streams++
+	if p.n == 1 {
+		j.err = p.compress(&j.dst, j.src, &j.state)
+		j.done = nil
+		p.pending = append(p.pending, j)
+		return p.flushOldest()
+	}
+	j.done = make(chan struct{})
+	p.pending = append(p.pending, j)
+	go func() {
+		defer close(j.done)
+		j.err = p.compress(&j.dst, j.src, &j.state)
+	}()
+	return nil
+}
+
+func (p *parallelWriter) flushOldest() error {
+	j := p.pending[0]
+	if j.done != nil {
+		<-j.done
+	}
+	p.pending = p.pending[1:]
+	err := j.err
+	if err == nil {
+		_, err = p.w.Write(j.dst.Bytes())
+	}
+	p.bufs = append(p.bufs, j.src)
+	j.src = nil
+	p.free = append(p.free, j)
+	if err != nil {
+		p.fail(fmt.Errorf("archive: %s: %w", p.name, err))
+		return p.err
+	}
+	return nil
+}
+
+// fail records err and waits for the goroutines still running.
+func (p *parallelWriter) fail(err error) {
+	p.err = err
+	for _, j := range p.pending {
+		if j.done != nil {
+			<-j.done
+		}
+	}
+	p.pending = nil
+}
+
+// Close compresses what is buffered and writes every stream. It does not
+// close the underlying writer.
+func (p *parallelWriter) Close() error {
+	if p.err != nil {
+		if p.err == errClosed {
+			return nil
+		}
+		return p.err
+	}
+	if len(p.buf) > 0 || p.streams == 0 {
+		if p.buf == nil {
+			p.buf = []byte{}
+		}
+		if err := p.submit(); err != nil {
+			return err
+		}
+	}
+	for len(p.pending) > 0 {
+		if err := p.flushOldest(); err != nil {
+			return err
+		}
+	}
+	p.err = errClosed
+	p.free, p.bufs = nil, nil
+	return nil
+}

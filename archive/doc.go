@@ -1,0 +1,52 @@
+// Package archive keeps a verified, encrypted, compressed archive of a
+// server's binary logs in a Store and answers point-in-time recovery
+// questions from it: which files to replay, from where, and exactly where to
+// stop.
+//
+// # Layout in the store
+//
+// The archive lives entirely in the store; the host keeps no state. For
+// every archived binlog file there are two objects:
+//
+//	binlogs/<name>[.<codec>][.age]   the file's bytes, compressed, maybe encrypted
+//	manifest/<name>.json             its Record, written only after the data
+//	                                 object has been read back and its SHA-256
+//	                                 checked
+//
+// The manifest is the set of records. A crash between the two writes
+// leaves an unreferenced data object that the next run overwrites; a
+// record never points at an object that was not verified. There is no
+// read-modify-write of a shared file, so two archivers cannot lose each
+// other's updates, and a different file under an already archived name is
+// refused (ErrSplitBrain) rather than overwritten.
+//
+// # The chain
+//
+// Records are ordered by Sequence, the numeric extension of the binlog file
+// name. A chain is unbroken when sequences are consecutive, every file was
+// written by the same server (server id, and MySQL server UUID / MariaDB
+// GTID domain), and each file's previous-GTIDs set (PREVIOUS_GTIDS or
+// GTID_LIST at its start) equals the previous file's set plus the GTIDs
+// added in it. Manifest.Check reports every break; the Archiver refuses to
+// extend a broken chain (ErrGap, ErrFork), Plan refuses to replay across
+// one, and Verify re-reads every object to prove the chain can be restored.
+//
+// # Sources
+//
+// Archiver.ArchiveIndex reads a server's binlog index file (never SHOW
+// BINARY LOGS) and archives every closed file; Archiver.Run does it as a
+// polling daemon. Archiver.RunLive receives the binlogs over the
+// replication protocol instead (binlog.Stream, which reconnects), spools
+// each file locally and archives it when the server rotates: the archived
+// bytes are the server's file, byte for byte, whichever way they came.
+//
+// # Time targets
+//
+// Plan with a time target T replays every transaction committed at or
+// before T (inclusive) and nothing after: it stops at the end of the last
+// transaction before the first one whose commit time is after T. Commit
+// times are those of the commit events (XID, COMMIT, a standalone DDL), with
+// one-second resolution on MariaDB (a commit logged at 10:30:00 counts as
+// 10:30:00.000), and the microsecond immediate_commit_timestamp on MySQL 8.
+// Targets must carry an explicit UTC offset (ParseTime).
+package archive

@@ -121,8 +121,8 @@ func TestPlanTargets(t *testing.T) {
 	// Transaction i has GTID 0-1-(3+i) (two DDL first) and commits at
 	// acceptanceBase+i.
 	at := func(i int) time.Time { return time.Unix(acceptanceBase+int64(i), 0) }
-	gtid := func(s string) *binlog.GTIDExecuted {
-		g, err := binlog.ParseGTIDExecuted(s)
+	gtid := func(s string) *binlog.GTIDSet {
+		g, err := binlog.ParseGTIDSet(s)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -99,15 +99,15 @@ type Record struct {
 }
 
 // prev returns PrevGTIDs parsed.
-func (r *Record) prev() (*binlog.GTIDExecuted, error) { return binlog.ParseGTIDExecuted(r.PrevGTIDs) }
+func (r *Record) prev() (*binlog.GTIDSet, error) { return binlog.ParseGTIDSet(r.PrevGTIDs) }
 
 // next returns the GTIDs executed after the file: PrevGTIDs plus AddedGTIDs.
-func (r *Record) next() (*binlog.GTIDExecuted, error) {
-	p, err := binlog.ParseGTIDExecuted(r.PrevGTIDs)
+func (r *Record) next() (*binlog.GTIDSet, error) {
+	p, err := binlog.ParseGTIDSet(r.PrevGTIDs)
 	if err != nil {
 		return nil, err
 	}
-	a, err := binlog.ParseGTIDExecuted(r.AddedGTIDs)
+	a, err := binlog.ParseGTIDSet(r.AddedGTIDs)
 	if err != nil {
 		return nil, err
 	}

@@ -25,8 +25,8 @@ type fileScan struct {
 	firstCommit   time.Time
 	lastCommit    time.Time
 	transactions  int64
-	prev          *binlog.GTIDExecuted
-	added         *binlog.GTIDExecuted
+	prev          *binlog.GTIDSet
+	added         *binlog.GTIDSet
 }
 
 // scanner follows a binlog's events and finds transaction boundaries.
@@ -36,18 +36,18 @@ type scanner struct {
 	sawPrev  bool
 	inTx     bool
 	txTime   time.Time // MySQL immediate commit time of the current GTID
-	executed *binlog.GTIDExecuted
+	executed *binlog.GTIDSet
 	// onCommit, when set, is called at each transaction end with the
 	// commit's end offset, time and the GTIDs executed so far (valid only
 	// during the call). Returning false stops the scan.
-	onCommit func(end int64, t time.Time, executed *binlog.GTIDExecuted) bool
+	onCommit func(end int64, t time.Time, executed *binlog.GTIDSet) bool
 	stopped  bool
 }
 
 func newScanner() *scanner {
 	return &scanner{
-		fs:       fileScan{prev: &binlog.GTIDExecuted{}, added: &binlog.GTIDExecuted{}},
-		executed: &binlog.GTIDExecuted{},
+		fs:       fileScan{prev: &binlog.GTIDSet{}, added: &binlog.GTIDSet{}},
+		executed: &binlog.GTIDSet{},
 	}
 }
 

@@ -18,7 +18,7 @@ type Target struct {
 	Time time.Time
 	// GTIDs: replay until every GTID of the set has been executed, and
 	// stop right after the transaction that completes it.
-	GTIDs *binlog.GTIDExecuted
+	GTIDs *binlog.GTIDSet
 	// Position: replay up to this position (exclusive): events starting at
 	// or after Position.Offset in Position.File are not replayed. It should
 	// be a transaction boundary.
@@ -30,7 +30,7 @@ type Target struct {
 // replays from the start of the archive.
 type Base struct {
 	Position binlog.Position
-	GTIDs    *binlog.GTIDExecuted
+	GTIDs    *binlog.GTIDSet
 }
 
 // PlanOptions configures Plan.
@@ -319,7 +319,7 @@ func (p *planner) stopIn(rec *Record, from int64) (stopPos, bool, error) {
 type commitInfo struct {
 	end      int64
 	time     time.Time
-	executed *binlog.GTIDExecuted
+	executed *binlog.GTIDSet
 }
 
 // scan reads rec's object and calls match at every commit ending after
@@ -332,7 +332,7 @@ func (p *planner) scan(rec *Record, from int64, match func(commitInfo) bool) (st
 	sc := newScanner()
 	var res stopPos
 	found := false
-	sc.onCommit = func(end int64, t time.Time, executed *binlog.GTIDExecuted) bool {
+	sc.onCommit = func(end int64, t time.Time, executed *binlog.GTIDSet) bool {
 		if end <= from {
 			return true
 		}
@@ -359,7 +359,7 @@ func (p *planner) scan(rec *Record, from int64, match func(commitInfo) bool) (st
 // containsSet reports whether every GTID of b is in a. For MariaDB domains
 // a contains b's GTID when it has the domain with a sequence at least as
 // high.
-func containsSet(a, b *binlog.GTIDExecuted) bool {
+func containsSet(a, b *binlog.GTIDSet) bool {
 	for _, g := range b.MariaDB() {
 		if !a.Contains(&binlog.GTID{MariaDB: true, Domain: g.Domain, ServerID: g.ServerID, Sequence: g.Sequence}) {
 			return false

@@ -29,7 +29,7 @@ type Checkpoint struct {
 	// GTIDs is the set of transactions executed up to and including that
 	// transaction, nil when unknown (a log without GTIDs, or a reader that
 	// did not start at a known set; see TxOptions.GTIDs).
-	GTIDs *GTIDExecuted
+	GTIDs *GTIDSet
 	// Time is the commit time of that transaction (zero when unknown).
 	Time time.Time
 	// Extra is opaque caller state saved and loaded with the checkpoint, in
@@ -75,7 +75,7 @@ func (c *Checkpoint) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("binlog: checkpoint: negative offset %d", j.Offset)
 	}
 	if j.GTIDs != "" {
-		s, err := ParseGTIDExecuted(j.GTIDs)
+		s, err := ParseGTIDSet(j.GTIDs)
 		if err != nil {
 			return fmt.Errorf("binlog: checkpoint: %w", err)
 		}
@@ -129,7 +129,7 @@ func (c *Checkpoint) UnmarshalText(text []byte) error {
 		k, v, _ := strings.Cut(f, "=")
 		switch k {
 		case "gtids":
-			s, err := ParseGTIDExecuted(v)
+			s, err := ParseGTIDSet(v)
 			if err != nil {
 				return fmt.Errorf("binlog: checkpoint: %w", err)
 			}

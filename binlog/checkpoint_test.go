@@ -12,12 +12,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// cpComparer compares checkpoints by their JSON form (GTIDExecuted has
+// cpComparer compares checkpoints by their JSON form (GTIDSet has
 // unexported fields).
-var cpComparer = cmp.Comparer(func(a, b *GTIDExecuted) bool { return a.String() == b.String() && (a == nil) == (b == nil) })
+var cpComparer = cmp.Comparer(func(a, b *GTIDSet) bool { return a.String() == b.String() && (a == nil) == (b == nil) })
 
 func sampleCheckpoints(t *testing.T) []*Checkpoint {
-	g, err := ParseGTIDExecuted(testUUID1 + ":1-100,0-1-42")
+	g, err := ParseGTIDSet(testUUID1 + ":1-100,0-1-42")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +25,7 @@ func sampleCheckpoints(t *testing.T) []*Checkpoint {
 		{Position: Position{File: "binlog.000001", Offset: 4}},
 		{Position: Position{File: "mysql-bin.000123", Offset: 987654321}, GTIDs: g,
 			Time: time.Date(2024, 5, 1, 10, 0, 0, 123000000, time.UTC), Extra: json.RawMessage(`{"schema":{"t":[1,2]}}`)},
-		{Position: Position{File: "b.000002", Offset: 400}, GTIDs: &GTIDExecuted{}},
+		{Position: Position{File: "b.000002", Offset: 400}, GTIDs: &GTIDSet{}},
 	}
 }
 

@@ -413,9 +413,9 @@ func decodePreviousGTIDs(body []byte) (*PreviousGTIDs, error) {
 	if n > uint64(len(p))/24 {
 		return nil, corruptf("previous gtids: %d sids in %d bytes", n, len(p))
 	}
-	pg := &PreviousGTIDs{Sets: make([]GTIDSet, 0, n)}
+	pg := &PreviousGTIDs{Sets: make([]UUIDSet, 0, n)}
 	for i := uint64(0); i < n; i++ {
-		var s GTIDSet
+		var s UUIDSet
 		if len(p) < 16 {
 			return nil, corruptf("previous gtids: sid cut")
 		}

@@ -119,10 +119,10 @@ type FilterOptions struct {
 	// contains; transactions without a GTID (anonymous ones, or binlogs
 	// written without GTIDs) are then dropped. ExcludeGTIDs drops the
 	// transactions whose GTID it contains. For MariaDB GTIDs, a set holds
-	// every sequence number up to its domain's (see GTIDExecuted.Contains):
+	// every sequence number up to its domain's (see GTIDSet.Contains):
 	// IncludeGTIDs "0-1-100" keeps domain 0's transactions up to 100, and
 	// ExcludeGTIDs "0-1-100" keeps those after it.
-	IncludeGTIDs, ExcludeGTIDs *GTIDExecuted
+	IncludeGTIDs, ExcludeGTIDs *GTIDSet
 	// ServerIDs, when not empty, keeps only transactions whose first event
 	// was written by one of these servers (the event header's ServerID,
 	// which is also a MariaDB GTID's server id).

@@ -244,9 +244,9 @@ func TestFilterSynthetic(t *testing.T) {
 	}
 }
 
-func mustGTIDs(t *testing.T, s string) *binlog.GTIDExecuted {
+func mustGTIDs(t *testing.T, s string) *binlog.GTIDSet {
 	t.Helper()
-	g, err := binlog.ParseGTIDExecuted(s)
+	g, err := binlog.ParseGTIDSet(s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,7 @@ func (g MariaGTID) String() string {
 }
 
 // String returns the set in MySQL notation: "uuid[:tag]:1-5:7".
-func (s GTIDSet) String() string {
+func (s UUIDSet) String() string {
 	var b strings.Builder
 	b.WriteString(UUIDString(s.SID))
 	if s.Tag != "" {

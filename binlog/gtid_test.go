@@ -11,7 +11,7 @@ func TestGTIDStrings(t *testing.T) {
 		{(&GTID{SID: sid, Tag: "orders", GNO: 1}).String(), "3e11fa47-71ca-11e1-9e33-c80aa9429562:orders:1"},
 		{(&GTID{Anonymous: true}).String(), "ANONYMOUS"},
 		{(&GTID{MariaDB: true, Domain: 0, ServerID: 1, Sequence: 5}).String(), "0-1-5"},
-		{GTIDSet{SID: sid, Intervals: []GTIDInterval{{1, 6}, {7, 8}}}.String(), "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7"},
+		{UUIDSet{SID: sid, Intervals: []GTIDInterval{{1, 6}, {7, 8}}}.String(), "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7"},
 		{(&GTIDList{GTIDs: []MariaGTID{{0, 1, 10}, {2, 3, 4}}}).String(), "0-1-10,2-3-4"},
 	} {
 		if tc.got != tc.want {

@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// GTIDExecuted is a set of executed GTIDs, as a server reports it in
+// GTIDSet is a set of executed GTIDs, as a server reports it in
 // @@gtid_executed (MySQL) or @@gtid_binlog_pos / @@gtid_slave_pos
 // (MariaDB). One value may hold both forms.
 //
@@ -23,21 +23,21 @@ import (
 // replaces the domain's GTID by the one added (the last applied wins), as
 // @@gtid_slave_pos does.
 //
-// The zero value is an empty set ready to use. A GTIDExecuted is not safe
+// The zero value is an empty set ready to use. A GTIDSet is not safe
 // for concurrent modification.
-type GTIDExecuted struct {
-	mysql []GTIDSet            // sorted by SID then Tag; intervals sorted, merged
+type GTIDSet struct {
+	mysql []UUIDSet            // sorted by SID then Tag; intervals sorted, merged
 	maria map[uint32]MariaGTID // by domain
 }
 
-// ParseGTIDExecuted parses a set in server notation: elements separated by
+// ParseGTIDSet parses a set in server notation: elements separated by
 // commas (blanks and newlines around them are ignored), each either a MySQL
 // "uuid[:tag]:interval[:interval...]" (an interval is "n" or "a-b"; MySQL
 // 8.4 tags may also appear between intervals, switching the tag for the
 // intervals after them) or a MariaDB "domain-server-sequence". The empty
 // string is the empty set.
-func ParseGTIDExecuted(s string) (*GTIDExecuted, error) {
-	set := &GTIDExecuted{}
+func ParseGTIDSet(s string) (*GTIDSet, error) {
+	set := &GTIDSet{}
 	for _, elem := range strings.Split(s, ",") {
 		elem = strings.TrimSpace(elem)
 		if elem == "" {
@@ -50,7 +50,7 @@ func ParseGTIDExecuted(s string) (*GTIDExecuted, error) {
 	return set, nil
 }
 
-func (s *GTIDExecuted) parseElem(elem string) error {
+func (s *GTIDSet) parseElem(elem string) error {
 	if !strings.Contains(elem, ":") {
 		g, err := parseMariaGTID(elem)
 		if err != nil {
@@ -144,8 +144,8 @@ func parseMariaGTID(s string) (MariaGTID, error) {
 }
 
 // Clone returns a copy of s sharing no memory with it.
-func (s *GTIDExecuted) Clone() *GTIDExecuted {
-	c := &GTIDExecuted{}
+func (s *GTIDSet) Clone() *GTIDSet {
+	c := &GTIDSet{}
 	if s == nil {
 		return c
 	}
@@ -160,10 +160,10 @@ func (s *GTIDExecuted) Clone() *GTIDExecuted {
 }
 
 // IsEmpty reports whether s holds no GTID.
-func (s *GTIDExecuted) IsEmpty() bool { return s == nil || len(s.mysql) == 0 && len(s.maria) == 0 }
+func (s *GTIDSet) IsEmpty() bool { return s == nil || len(s.mysql) == 0 && len(s.maria) == 0 }
 
 // Add adds g to the set. Anonymous GTIDs are ignored.
-func (s *GTIDExecuted) Add(g *GTID) {
+func (s *GTIDSet) Add(g *GTID) {
 	switch {
 	case g == nil || g.Anonymous:
 	case g.MariaDB:
@@ -177,7 +177,7 @@ func (s *GTIDExecuted) Add(g *GTID) {
 
 // Contains reports whether g is in the set (see the type's doc for the
 // MariaDB rule). Anonymous GTIDs are in no set.
-func (s *GTIDExecuted) Contains(g *GTID) bool {
+func (s *GTIDSet) Contains(g *GTID) bool {
 	if s == nil || g == nil || g.Anonymous {
 		return false
 	}
@@ -204,7 +204,7 @@ func (s *GTIDExecuted) Contains(g *GTID) bool {
 
 // Union adds every GTID of o to s. For MariaDB domains present in both, the
 // higher sequence wins.
-func (s *GTIDExecuted) Union(o *GTIDExecuted) {
+func (s *GTIDSet) Union(o *GTIDSet) {
 	if o == nil {
 		return
 	}
@@ -221,7 +221,7 @@ func (s *GTIDExecuted) Union(o *GTIDExecuted) {
 }
 
 // AddPrevious adds the sets of a MySQL PREVIOUS_GTIDS event.
-func (s *GTIDExecuted) AddPrevious(p *PreviousGTIDs) {
+func (s *GTIDSet) AddPrevious(p *PreviousGTIDs) {
 	for _, set := range p.Sets {
 		for _, iv := range set.Intervals {
 			if iv.Start >= 1 && iv.End > iv.Start {
@@ -233,7 +233,7 @@ func (s *GTIDExecuted) AddPrevious(p *PreviousGTIDs) {
 
 // AddList adds the GTIDs of a MariaDB GTID_LIST event; for a domain listed
 // with several server ids the highest sequence wins.
-func (s *GTIDExecuted) AddList(l *GTIDList) {
+func (s *GTIDSet) AddList(l *GTIDList) {
 	for _, g := range l.GTIDs {
 		if m, ok := s.maria[g.Domain]; !ok || g.Sequence > m.Sequence {
 			s.addMaria(g)
@@ -243,11 +243,11 @@ func (s *GTIDExecuted) AddList(l *GTIDList) {
 
 // MySQL returns the MySQL part of the set, sorted by server UUID and tag.
 // The result shares no memory with s.
-func (s *GTIDExecuted) MySQL() []GTIDSet { return s.Clone().mysql }
+func (s *GTIDSet) MySQL() []UUIDSet { return s.Clone().mysql }
 
 // MariaDB returns the MariaDB part of the set, one GTID per domain, sorted
 // by domain.
-func (s *GTIDExecuted) MariaDB() []MariaGTID {
+func (s *GTIDSet) MariaDB() []MariaGTID {
 	if s == nil {
 		return nil
 	}
@@ -260,11 +260,11 @@ func (s *GTIDExecuted) MariaDB() []MariaGTID {
 }
 
 // Equal reports whether s and o hold the same GTIDs.
-func (s *GTIDExecuted) Equal(o *GTIDExecuted) bool { return s.String() == o.String() }
+func (s *GTIDSet) Equal(o *GTIDSet) bool { return s.String() == o.String() }
 
 // String returns the set in server notation: MySQL parts first, sorted by
 // UUID and tag, then MariaDB domains in order, separated by ",".
-func (s *GTIDExecuted) String() string {
+func (s *GTIDSet) String() string {
 	if s == nil {
 		return ""
 	}
@@ -279,12 +279,12 @@ func (s *GTIDExecuted) String() string {
 }
 
 // MarshalText implements encoding.TextMarshaler with String's notation.
-func (s *GTIDExecuted) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+func (s *GTIDSet) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 // UnmarshalText implements encoding.TextUnmarshaler with
-// ParseGTIDExecuted's notation.
-func (s *GTIDExecuted) UnmarshalText(b []byte) error {
-	p, err := ParseGTIDExecuted(string(b))
+// ParseGTIDSet's notation.
+func (s *GTIDSet) UnmarshalText(b []byte) error {
+	p, err := ParseGTIDSet(string(b))
 	if err != nil {
 		return err
 	}
@@ -292,18 +292,18 @@ func (s *GTIDExecuted) UnmarshalText(b []byte) error {
 	return nil
 }
 
-func (s *GTIDExecuted) addMaria(g MariaGTID) {
+func (s *GTIDSet) addMaria(g MariaGTID) {
 	if s.maria == nil {
 		s.maria = make(map[uint32]MariaGTID)
 	}
 	s.maria[g.Domain] = g
 }
 
-func (s *GTIDExecuted) find(sid [16]byte, tag string) (int, bool) {
-	return slices.BinarySearchFunc(s.mysql, GTIDSet{SID: sid, Tag: tag}, cmpSIDTag)
+func (s *GTIDSet) find(sid [16]byte, tag string) (int, bool) {
+	return slices.BinarySearchFunc(s.mysql, UUIDSet{SID: sid, Tag: tag}, cmpSIDTag)
 }
 
-func cmpSIDTag(a, b GTIDSet) int {
+func cmpSIDTag(a, b UUIDSet) int {
 	for i := range a.SID {
 		if a.SID[i] != b.SID[i] {
 			if a.SID[i] < b.SID[i] {
@@ -316,10 +316,10 @@ func cmpSIDTag(a, b GTIDSet) int {
 }
 
 // addInterval adds the half-open interval iv (Start >= 1, End > Start).
-func (s *GTIDExecuted) addInterval(sid [16]byte, tag string, iv GTIDInterval) {
+func (s *GTIDSet) addInterval(sid [16]byte, tag string, iv GTIDInterval) {
 	i, ok := s.find(sid, tag)
 	if !ok {
-		s.mysql = slices.Insert(s.mysql, i, GTIDSet{SID: sid, Tag: tag})
+		s.mysql = slices.Insert(s.mysql, i, UUIDSet{SID: sid, Tag: tag})
 	}
 	ivs := s.mysql[i].Intervals
 	// Fast path: appending after the last interval (the usual case).

@@ -34,29 +34,29 @@ func TestGTIDExecutedParseFormat(t *testing.T) {
 		{testUUID1 + ":2,0-1-5", testUUID1 + ":2,0-1-5"},
 	}
 	for _, tt := range tests {
-		s, err := ParseGTIDExecuted(tt.in)
+		s, err := ParseGTIDSet(tt.in)
 		if err != nil {
-			t.Errorf("ParseGTIDExecuted(%q): %v", tt.in, err)
+			t.Errorf("ParseGTIDSet(%q): %v", tt.in, err)
 			continue
 		}
 		if got := s.String(); got != tt.want {
-			t.Errorf("ParseGTIDExecuted(%q).String() = %q, want %q", tt.in, got, tt.want)
+			t.Errorf("ParseGTIDSet(%q).String() = %q, want %q", tt.in, got, tt.want)
 		}
-		again, err := ParseGTIDExecuted(s.String())
+		again, err := ParseGTIDSet(s.String())
 		if err != nil || !again.Equal(s) {
 			t.Errorf("round trip of %q: %v, %v", tt.in, again, err)
 		}
 	}
 	for _, bad := range []string{"x", "0-1", "0-1-x", testUUID1, testUUID1 + ":", testUUID1 + ":0", testUUID1 + ":5-3", "zz:1", testUUID1 + ":1:9tag:2"} {
-		if _, err := ParseGTIDExecuted(bad); err == nil {
-			t.Errorf("ParseGTIDExecuted(%q) succeeded", bad)
+		if _, err := ParseGTIDSet(bad); err == nil {
+			t.Errorf("ParseGTIDSet(%q) succeeded", bad)
 		}
 	}
 }
 
 func TestGTIDExecutedAddContains(t *testing.T) {
 	sid := mustUUID(t, testUUID1)
-	var s GTIDExecuted
+	var s GTIDSet
 	for _, n := range []int64{5, 1, 2, 3, 9, 4, 10, 7} {
 		s.Add(&GTID{SID: sid, GNO: n})
 	}
@@ -75,7 +75,7 @@ func TestGTIDExecutedAddContains(t *testing.T) {
 		t.Error("tagged Contains wrong")
 	}
 
-	m, _ := ParseGTIDExecuted("0-1-100")
+	m, _ := ParseGTIDSet("0-1-100")
 	m.Add(&GTID{MariaDB: true, Domain: 0, ServerID: 2, Sequence: 101})
 	m.Add(&GTID{MariaDB: true, Domain: 3, ServerID: 1, Sequence: 7})
 	if got, want := m.String(), "0-2-101,3-1-7"; got != want {
@@ -93,8 +93,8 @@ func TestGTIDExecutedAddContains(t *testing.T) {
 }
 
 func TestGTIDExecutedUnion(t *testing.T) {
-	a, _ := ParseGTIDExecuted(testUUID1 + ":1-3:8,0-1-10")
-	b, _ := ParseGTIDExecuted(testUUID1 + ":2-6," + testUUID2 + ":1,0-1-5,1-1-1")
+	a, _ := ParseGTIDSet(testUUID1 + ":1-3:8,0-1-10")
+	b, _ := ParseGTIDSet(testUUID1 + ":2-6," + testUUID2 + ":1,0-1-5,1-1-1")
 	c := a.Clone()
 	c.Union(b)
 	if got, want := c.String(), testUUID2+":1,"+testUUID1+":1-6:8,0-1-10,1-1-1"; got != want {
@@ -107,9 +107,9 @@ func TestGTIDExecutedUnion(t *testing.T) {
 
 func TestGTIDExecutedJSON(t *testing.T) {
 	type wrap struct {
-		Set *GTIDExecuted `json:"set"`
+		Set *GTIDSet `json:"set"`
 	}
-	s, _ := ParseGTIDExecuted(testUUID1 + ":1-3,0-1-10")
+	s, _ := ParseGTIDSet(testUUID1 + ":1-3,0-1-10")
 	b, err := json.Marshal(wrap{s})
 	if err != nil {
 		t.Fatal(err)

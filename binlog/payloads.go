@@ -97,12 +97,12 @@ func (g *GTID) Standalone() bool { return g.MariaDB && g.Flags&1 != 0 }
 // PreviousGTIDs is MySQL's PREVIOUS_GTIDS_LOG_EVENT: the GTIDs executed
 // before this file.
 type PreviousGTIDs struct {
-	Sets []GTIDSet
+	Sets []UUIDSet
 }
 
-// GTIDSet is one server's (and tag's) part of a MySQL GTID set: SID and
+// UUIDSet is one server's (and tag's) part of a MySQL GTID set: SID and
 // intervals [Start, End) of transaction numbers.
-type GTIDSet struct {
+type UUIDSet struct {
 	SID       [16]byte
 	Tag       string
 	Intervals []GTIDInterval

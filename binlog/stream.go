@@ -50,7 +50,7 @@ type StreamOptions struct {
 	// GTIDs, when non-nil, starts the stream after the transactions of the
 	// set (a Checkpoint's GTIDs) instead of at Position, and reconnections
 	// resume by GTID set too.
-	GTIDs *GTIDExecuted
+	GTIDs *GTIDSet
 
 	// HeartbeatPeriod asks the server for a heartbeat event when it has
 	// nothing to send for that long. Default 10s; negative disables.
@@ -145,8 +145,8 @@ type Stream struct {
 	// Commit boundary to resume from.
 	tr        txTracker
 	committed Position
-	gtids     *GTIDExecuted // executed set at the commit boundary (GTID mode)
-	groupGTID *GTID         // GTID of the open group
+	gtids     *GTIDSet // executed set at the commit boundary (GTID mode)
+	groupGTID *GTID    // GTID of the open group
 
 	connCancel context.CancelFunc // stops the current connection's goroutines
 

@@ -76,7 +76,7 @@ func TestStreamReconnectNoDuplicates(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if opts.GTIDs, err = binlog.ParseGTIDExecuted(pos); err != nil {
+				if opts.GTIDs, err = binlog.ParseGTIDSet(pos); err != nil {
 					t.Fatal(err)
 				}
 			} else {

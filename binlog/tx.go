@@ -78,7 +78,7 @@ type TxOptions struct {
 	// PREVIOUS_GTIDS or GTID_LIST event of the first file if it reads that
 	// file from its start, and otherwise reports no GTID set in its
 	// checkpoints. The reader does not modify the set given.
-	GTIDs *GTIDExecuted
+	GTIDs *GTIDSet
 }
 
 // A TxReader groups the events of a Source into transactions.
@@ -107,7 +107,7 @@ type TxReader struct {
 	chunk int   // chunks of cur already delivered
 
 	cp        Checkpoint
-	gtids     *GTIDExecuted
+	gtids     *GTIDSet
 	gtidKnown bool
 	// contiguity from the start of a file, for seeding GTIDs from its
 	// PREVIOUS_GTIDS / GTID_LIST event
@@ -122,7 +122,7 @@ type TxReader struct {
 
 // NewTxReader returns a TxReader over src. opts may be nil.
 func NewTxReader(src Source, opts *TxOptions) *TxReader {
-	r := &TxReader{src: src, gtids: &GTIDExecuted{}}
+	r := &TxReader{src: src, gtids: &GTIDSet{}}
 	if opts != nil {
 		r.opts = *opts
 	}

@@ -162,7 +162,7 @@ func (c *config) base() (archive.Base, error) {
 		}
 	}
 	if c.baseGTID != "" {
-		if b.GTIDs, err = binlog.ParseGTIDExecuted(c.baseGTID); err != nil {
+		if b.GTIDs, err = binlog.ParseGTIDSet(c.baseGTID); err != nil {
 			return b, err
 		}
 	}
@@ -178,7 +178,7 @@ func (c *config) target() (archive.Target, error) {
 		}
 	}
 	if c.gtid != "" {
-		if t.GTIDs, err = binlog.ParseGTIDExecuted(c.gtid); err != nil {
+		if t.GTIDs, err = binlog.ParseGTIDSet(c.gtid); err != nil {
 			return t, err
 		}
 	}

@@ -161,12 +161,12 @@ func run(ctx context.Context, args []string, stdout, stderr *os.File) error {
 		}
 	}
 	if incGTIDs != "" {
-		if f.IncludeGTIDs, err = binlog.ParseGTIDExecuted(incGTIDs); err != nil {
+		if f.IncludeGTIDs, err = binlog.ParseGTIDSet(incGTIDs); err != nil {
 			return err
 		}
 	}
 	if excGTIDs != "" {
-		if f.ExcludeGTIDs, err = binlog.ParseGTIDExecuted(excGTIDs); err != nil {
+		if f.ExcludeGTIDs, err = binlog.ParseGTIDSet(excGTIDs); err != nil {
 			return err
 		}
 	}

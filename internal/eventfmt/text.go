@@ -371,7 +371,7 @@ func appendUUID(dst []byte, sid [16]byte) []byte {
 
 // appendGTIDSets appends a GTID set in MySQL's text form:
 // uuid[:tag]:1-5:7,uuid2:1-3. Intervals [Start, End) print as Start-(End-1).
-func appendGTIDSets(dst []byte, sets []binlog.GTIDSet) []byte {
+func appendGTIDSets(dst []byte, sets []binlog.UUIDSet) []byte {
 	for i, s := range sets {
 		if i > 0 {
 			dst = append(dst, ',')

@@ -1,7 +1,6 @@
 package archive
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/binlogkit/binlogkit/binlog"
 )
 
 // Options configures an Archiver. Store is required; the zero value of
@@ -99,7 +100,7 @@ type Report struct {
 // Relative paths in the index are relative to its directory. It stops at
 // the first error; files archived before it stay archived.
 func (a *Archiver) ArchiveIndex(ctx context.Context, indexPath string) (*Report, error) {
-	paths, err := ReadIndex(indexPath)
+	paths, err := binlog.ReadIndex(indexPath)
 	if err != nil {
 		return nil, err
 	}
@@ -115,34 +116,6 @@ func (a *Archiver) ArchiveIndex(ctx context.Context, indexPath string) (*Report,
 
 // maxIndexSize bounds the size of an index file.
 const maxIndexSize = 64 << 20
-
-// ReadIndex returns the paths listed in a binlog index file, in order.
-// Relative paths are made relative to the index file's directory.
-func ReadIndex(indexPath string) ([]string, error) {
-	f, err := os.Open(indexPath)
-	if err != nil {
-		return nil, fmt.Errorf("archive: %w", err)
-	}
-	defer f.Close()
-	dir := filepath.Dir(indexPath)
-	var paths []string
-	sc := bufio.NewScanner(io.LimitReader(f, maxIndexSize))
-	sc.Buffer(make([]byte, 0, 4096), 64<<10)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
-			continue
-		}
-		if !filepath.IsAbs(line) {
-			line = filepath.Join(dir, line)
-		}
-		paths = append(paths, line)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("archive: read index %s: %w", indexPath, err)
-	}
-	return paths, nil
-}
 
 // ArchiveFiles archives the files at paths, in order; every one must be
 // closed (the server has moved on to a later file). A file already archived

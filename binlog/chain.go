@@ -60,15 +60,20 @@ const maxIndexSize = 64 << 20
 // order. Relative paths, such as "./mysql-bin.000001", are relative to the
 // directory of the index file; blank lines are skipped. See OpenChain.
 func OpenIndex(indexPath string, opts *ReaderOptions) (*ChainReader, error) {
-	paths, err := readIndex(indexPath)
+	paths, err := ReadIndex(indexPath)
 	if err != nil {
 		return nil, err
 	}
 	return OpenChain(paths, opts)
 }
 
-// readIndex returns the paths listed in a binlog index file.
-func readIndex(indexPath string) ([]string, error) {
+// ReadIndex returns the binlog paths a server's index file (binlog.index)
+// lists, in order. The server writes them relative to its data directory
+// ("./binlog.000001") unless --log-bin named an absolute path. A relative
+// path is resolved against the index file's directory; when no file is
+// there, the file of the same name beside the index is used (an index in a
+// subdirectory of the data directory lists "./logs/binlog.000001").
+func ReadIndex(indexPath string) ([]string, error) {
 	f, err := os.Open(indexPath)
 	if err != nil {
 		return nil, err
@@ -84,7 +89,13 @@ func readIndex(indexPath string) ([]string, error) {
 			continue
 		}
 		if !filepath.IsAbs(line) {
-			line = filepath.Join(dir, line)
+			p := filepath.Join(dir, line)
+			if _, err := os.Stat(p); err != nil {
+				if q := filepath.Join(dir, filepath.Base(line)); fileExists(q) {
+					p = q
+				}
+			}
+			line = p
 		}
 		paths = append(paths, line)
 	}
@@ -92,6 +103,11 @@ func readIndex(indexPath string) ([]string, error) {
 		return nil, fmt.Errorf("binlog: reading index %s: %w", indexPath, err)
 	}
 	return paths, nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // Paths returns the paths of the files in the chain, in reading order.
@@ -134,21 +150,7 @@ func (c *ChainReader) Next() (*Event, error) {
 // All returns an iterator over the remaining events of the chain, with the
 // semantics of Reader.All.
 func (c *ChainReader) All() iter.Seq2[*Event, error] {
-	return func(yield func(*Event, error) bool) {
-		for {
-			ev, err := c.Next()
-			if err == io.EOF {
-				return
-			}
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if !yield(ev, nil) {
-				return
-			}
-		}
-	}
+	return seq(c.Next)
 }
 
 // Close closes the file being read, if any. Next must not be called after

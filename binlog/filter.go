@@ -1,7 +1,6 @@
 package binlog
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -241,21 +240,7 @@ func (f *Filter) Next() (*Event, error) {
 // semantics of Reader.All: it yields one final (nil, err) on failure, stops
 // without an error at the end, and is single-use.
 func (f *Filter) All() iter.Seq2[*Event, error] {
-	return func(yield func(*Event, error) bool) {
-		for {
-			ev, err := f.Next()
-			if errors.Is(err, io.EOF) {
-				return
-			}
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if !yield(ev, nil) {
-				return
-			}
-		}
-	}
+	return seq(f.Next)
 }
 
 func (f *Filter) emit(ev ...*Event) { f.out = append(f.out, ev...) }

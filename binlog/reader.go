@@ -3,8 +3,9 @@ package binlog
 import (
 	"io"
 
-	"github.com/klauspost/compress/zstd"
 	"iter"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // ReaderOptions configures a Reader. The zero value (or a nil pointer) reads
@@ -89,19 +90,5 @@ func (r *Reader) FormatDescription() *FormatDescription { return r.st.fd }
 // without an error at the end of the input. Like Next, it is single-use:
 // iterating again continues where the last iteration stopped.
 func (r *Reader) All() iter.Seq2[*Event, error] {
-	return func(yield func(*Event, error) bool) {
-		for {
-			ev, err := r.Next()
-			if err == io.EOF {
-				return
-			}
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if !yield(ev, nil) {
-				return
-			}
-		}
-	}
+	return seq(r.Next)
 }

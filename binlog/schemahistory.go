@@ -477,21 +477,7 @@ func (s *SchemaTracker) Next() (*Event, error) {
 // All returns an iterator over the remaining events, like Reader.All:
 // single-use, yielding a final (nil, err) when reading fails.
 func (s *SchemaTracker) All() iter.Seq2[*Event, error] {
-	return func(yield func(*Event, error) bool) {
-		for {
-			ev, err := s.Next()
-			if err == io.EOF {
-				return
-			}
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if !yield(ev, nil) {
-				return
-			}
-		}
-	}
+	return seq(s.Next)
 }
 
 // check compares a table map with the history's definition.

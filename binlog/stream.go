@@ -245,18 +245,7 @@ func (s *Stream) Reconnects() int { return s.reconnects }
 // for each event and, when the stream fails or is closed, one final (nil,
 // err). It is single-use, like Next.
 func (s *Stream) All() iter.Seq2[*Event, error] {
-	return func(yield func(*Event, error) bool) {
-		for {
-			ev, err := s.Next()
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if !yield(ev, nil) {
-				return
-			}
-		}
-	}
+	return seq(s.Next)
 }
 
 var _ Source = (*Stream)(nil)

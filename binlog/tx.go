@@ -1,7 +1,6 @@
 package binlog
 
 import (
-	"io"
 	"iter"
 	"strings"
 	"time"
@@ -154,21 +153,7 @@ func (r *TxReader) Checkpoint() *Checkpoint {
 // for each group and, if reading fails, one final (nil, err); it stops
 // without an error at io.EOF. It is single-use, like Next.
 func (r *TxReader) All() iter.Seq2[*Tx, error] {
-	return func(yield func(*Tx, error) bool) {
-		for {
-			tx, err := r.Next()
-			if err == io.EOF {
-				return
-			}
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if !yield(tx, nil) {
-				return
-			}
-		}
-	}
+	return seq(r.Next)
 }
 
 // Next returns the next group (or chunk of a group, see Tx).

@@ -2,10 +2,11 @@ package binlog
 
 import (
 	"encoding/base64"
-	"github.com/binlogkit/binlogkit/internal/jsonstr"
 	"math"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/binlogkit/binlogkit/internal/jsonstr"
 )
 
 // Text returns the value as text: numbers in decimal, DECIMAL and JSON as

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -145,37 +144,12 @@ func dirFiles(dir string) ([]string, error) {
 	return paths, nil
 }
 
-// readIndex returns the files a binlog index lists, relative paths taken
-// from the index's directory.
 func readIndex(path string) ([]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+	paths, err := binlog.ReadIndex(path)
+	if err == nil && len(paths) == 0 {
+		err = fmt.Errorf("index %s lists no files", path)
 	}
-	defer f.Close()
-	var paths []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
-			continue
-		}
-		if !filepath.IsAbs(line) {
-			// The server writes paths relative to its datadir; the index
-			// is usually in it, or the names are bare.
-			if _, err := os.Stat(line); err != nil {
-				line = filepath.Join(filepath.Dir(path), filepath.Base(line))
-			}
-		}
-		paths = append(paths, line)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading index %s: %w", path, err)
-	}
-	if len(paths) == 0 {
-		return nil, fmt.Errorf("index %s lists no files", path)
-	}
-	return paths, nil
+	return paths, err
 }
 
 // compressedExts are the suffixes binlog.Open recognizes for compressed

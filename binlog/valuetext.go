@@ -4,7 +4,8 @@ import (
 	"encoding/base64"
 	"math"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/binlogkit/binlogkit/internal/mysqlesc"
 
 	"github.com/binlogkit/binlogkit/internal/jsonstr"
 )
@@ -140,7 +141,7 @@ func (v Value) AppendSQL(dst []byte) []byte {
 			return v.AppendText(dst)
 		}
 	case KindBytes, KindGeometry, KindVector:
-		return appendQuoted(dst, v.b)
+		return mysqlesc.AppendQuoted(dst, v.b, true)
 	}
 	// Quote the text form. Build it after dst to avoid a second buffer.
 	start := len(dst)
@@ -155,7 +156,7 @@ func (v Value) AppendSQL(dst []byte) []byte {
 		text = make([]byte, n)
 	}
 	copy(text, dst[start:])
-	return appendQuoted(dst[:start], text)
+	return mysqlesc.AppendQuoted(dst[:start], text, true)
 }
 
 // MarshalJSON encodes v for JSON output: NULL and absent as null, integers
@@ -279,49 +280,4 @@ func (v Value) timestampCivil() DateTime {
 	y, m, d := t.Date()
 	return DateTime{Year: y, Month: int(m), Day: d, Hour: t.Hour(), Minute: t.Minute(),
 		Second: t.Second(), Microsecond: t.Nanosecond() / 1000}
-}
-
-// appendQuoted appends s in single quotes, escaping like mysqlbinlog:
-// quote, backslash, NUL, newline, carriage return, tab, ^Z, and other
-// control bytes and invalid UTF-8 as \xNN.
-func appendQuoted(dst, s []byte) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '\'')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			r, n := utf8.DecodeRune(s[i:])
-			if r == utf8.RuneError && n == 1 {
-				dst = append(dst, '\\', 'x', hex[c>>4], hex[c&15])
-			} else {
-				dst = append(dst, s[i:i+n]...)
-			}
-			i += n
-			continue
-		}
-		switch c {
-		case '\'':
-			dst = append(dst, '\\', '\'')
-		case '\\':
-			dst = append(dst, '\\', '\\')
-		case 0:
-			dst = append(dst, '\\', '0')
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		case 0x1a:
-			dst = append(dst, '\\', 'Z')
-		default:
-			if c < 0x20 || c == 0x7f {
-				dst = append(dst, '\\', 'x', hex[c>>4], hex[c&15])
-			} else {
-				dst = append(dst, c)
-			}
-		}
-		i++
-	}
-	return append(dst, '\'')
 }

@@ -5,7 +5,8 @@ import (
 	"encoding/hex"
 	"math"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/binlogkit/binlogkit/internal/mysqlesc"
 
 	"github.com/binlogkit/binlogkit/binlog"
 )
@@ -23,9 +24,9 @@ func appendTextValue(dst []byte, v binlog.Value, pos int) []byte {
 	case binlog.KindString:
 		var small [256]byte
 		if text, ok := appendStringText(small[:0], v); ok {
-			return appendQuoted(dst, text, true)
+			return mysqlesc.AppendQuoted(dst, text, true)
 		}
-		return appendQuoted(dst, v.Bytes(), false)
+		return mysqlesc.AppendQuoted(dst, v.Bytes(), false)
 	case binlog.KindJSONDiff:
 		return appendJSONDiffText(dst, v.JSONDiffs(), pos)
 	case binlog.KindGeometry, binlog.KindVector:
@@ -59,10 +60,10 @@ func appendJSONDiffText(dst []byte, diffs []binlog.JSONDiff, pos int) []byte {
 	dst = strconv.AppendInt(dst, int64(pos), 10)
 	for _, d := range diffs {
 		dst = append(dst, ", "...)
-		dst = appendQuoted(dst, []byte(d.Path), true)
+		dst = mysqlesc.AppendQuoted(dst, []byte(d.Path), true)
 		if d.Op != binlog.JSONRemove {
 			dst = append(dst, ", CAST("...)
-			dst = appendQuoted(dst, d.Value, true)
+			dst = mysqlesc.AppendQuoted(dst, d.Value, true)
 			dst = append(dst, " AS JSON)"...)
 		}
 		dst = append(dst, ')')
@@ -145,50 +146,6 @@ func appendPad(dst []byte, n, width int) []byte {
 }
 
 const hexDigits = "0123456789abcdef"
-
-// appendQuoted appends s in single quotes with backslash escapes, the
-// display form of mysqlbinlog (SQL that writes values uses
-// internal/sqlquote instead). When
-// text is true, valid UTF-8 sequences print as they are; otherwise every
-// byte outside printable ASCII prints as \xNN.
-func appendQuoted(dst, s []byte, text bool) []byte {
-	dst = append(dst, '\'')
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch c {
-		case '\'':
-			dst = append(dst, '\\', '\'')
-		case '\\':
-			dst = append(dst, '\\', '\\')
-		case 0:
-			dst = append(dst, '\\', '0')
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		case 0x1a:
-			dst = append(dst, '\\', 'Z')
-		default:
-			if c >= 0x20 && c < 0x7f {
-				dst = append(dst, c)
-				break
-			}
-			if text && c >= 0x80 {
-				r, n := utf8.DecodeRune(s[i:])
-				if r != utf8.RuneError || n > 1 {
-					dst = append(dst, s[i:i+n]...)
-					i += n
-					continue
-				}
-			}
-			dst = append(dst, '\\', 'x', hexDigits[c>>4], hexDigits[c&15])
-		}
-		i++
-	}
-	return append(dst, '\'')
-}
 
 // appendHexLiteral appends x'<hex>'.
 func appendHexLiteral(dst, b []byte) []byte {

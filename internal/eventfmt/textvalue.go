@@ -145,7 +145,6 @@ func appendPad(dst []byte, n, width int) []byte {
 	return append(dst, s...)
 }
 
-const hexDigits = "0123456789abcdef"
 
 // appendHexLiteral appends x'<hex>'.
 func appendHexLiteral(dst, b []byte) []byte {

@@ -145,7 +145,6 @@ func appendPad(dst []byte, n, width int) []byte {
 	return append(dst, s...)
 }
 
-
 // appendHexLiteral appends x'<hex>'.
 func appendHexLiteral(dst, b []byte) []byte {
 	dst = append(dst, "x'"...)

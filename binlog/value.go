@@ -1,7 +1,6 @@
 package binlog
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"time"
@@ -153,7 +152,16 @@ func (v Value) JSONDiffs() []JSONDiff {
 // Date is a civil date. Zero fields are allowed (MySQL zero dates).
 type Date struct{ Year, Month, Day int }
 
-func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
+func (d Date) String() string { return string(d.AppendFormat(nil)) }
+
+// AppendFormat appends "YYYY-MM-DD" to dst.
+func (d Date) AppendFormat(dst []byte) []byte {
+	dst = appendPadded(dst, uint32(d.Year), 4)
+	dst = append(dst, '-')
+	dst = appendPadded(dst, uint32(d.Month), 2)
+	dst = append(dst, '-')
+	return appendPadded(dst, uint32(d.Day), 2)
+}
 
 // DateTime is a civil date and time with microseconds. Zero fields are
 // allowed.
@@ -162,9 +170,19 @@ type DateTime struct {
 }
 
 // Format returns "YYYY-MM-DD hh:mm:ss" with prec fractional digits.
-func (d DateTime) Format(prec int) string {
-	s := fmt.Sprintf("%04d-%02d-%02d %02d:%02d:%02d", d.Year, d.Month, d.Day, d.Hour, d.Minute, d.Second)
-	return s + fraction(d.Microsecond, prec)
+func (d DateTime) Format(prec int) string { return string(d.AppendFormat(nil, prec)) }
+
+// AppendFormat appends "YYYY-MM-DD hh:mm:ss" with prec fractional digits to
+// dst, as the server prints the value.
+func (d DateTime) AppendFormat(dst []byte, prec int) []byte {
+	dst = Date{d.Year, d.Month, d.Day}.AppendFormat(dst)
+	dst = append(dst, ' ')
+	dst = appendPadded(dst, uint32(d.Hour), 2)
+	dst = append(dst, ':')
+	dst = appendPadded(dst, uint32(d.Minute), 2)
+	dst = append(dst, ':')
+	dst = appendPadded(dst, uint32(d.Second), 2)
+	return appendFrac(dst, d.Microsecond, prec)
 }
 
 // Time is a MySQL TIME: a signed duration, hours up to 838.
@@ -174,12 +192,20 @@ type Time struct {
 }
 
 // Format returns "[-]hh:mm:ss" with prec fractional digits.
-func (t Time) Format(prec int) string {
-	sign := ""
+func (t Time) Format(prec int) string { return string(t.AppendFormat(nil, prec)) }
+
+// AppendFormat appends "[-]hh:mm:ss" (three hour digits past 99) with prec
+// fractional digits to dst, as the server prints the value.
+func (t Time) AppendFormat(dst []byte, prec int) []byte {
 	if t.Negative {
-		sign = "-"
+		dst = append(dst, '-')
 	}
-	return fmt.Sprintf("%s%02d:%02d:%02d", sign, t.Hours, t.Minutes, t.Seconds) + fraction(t.Microseconds, prec)
+	dst = appendPadded(dst, uint32(t.Hours), max(2, digits(t.Hours)))
+	dst = append(dst, ':')
+	dst = appendPadded(dst, uint32(t.Minutes), 2)
+	dst = append(dst, ':')
+	dst = appendPadded(dst, uint32(t.Seconds), 2)
+	return appendFrac(dst, t.Microseconds, prec)
 }
 
 // Duration returns t as a time.Duration.
@@ -192,13 +218,6 @@ func (t Time) Duration() time.Duration {
 	return d
 }
 
-func fraction(us, prec int) string {
-	if prec <= 0 {
-		return ""
-	}
-	s := fmt.Sprintf(".%06d", us)
-	return s[:1+prec]
-}
 
 // Packed layouts of temporal values in Value.num.
 //
@@ -212,8 +231,13 @@ func (v Value) Date() Date {
 	return Date{dt.Year, dt.Month, dt.Day}
 }
 
-// DateTime returns a KindDateTime (or KindDate) value.
+// DateTime returns a KindDateTime (or KindDate) value; for a KindTimestamp
+// value, the instant as a UTC civil time (the zero TIMESTAMP gives the zero
+// DateTime).
 func (v Value) DateTime() DateTime {
+	if v.kind == KindTimestamp {
+		return v.timestampCivil()
+	}
 	n := v.num
 	return DateTime{
 		Year: int(n >> 46), Month: int(n>>42) & 15, Day: int(n>>37) & 31,

@@ -43,23 +43,11 @@ func (v Value) AppendText(dst []byte) []byte {
 	case KindBit:
 		return appendBits(dst, v.num, int(v.prec))
 	case KindDate:
-		dt := v.DateTime()
-		return appendDate(dst, dt)
-	case KindDateTime:
-		return appendDateTime(dst, v.DateTime(), int(v.prec))
-	case KindTimestamp:
-		return appendDateTime(dst, v.timestampCivil(), int(v.prec))
+		return v.Date().AppendFormat(dst)
+	case KindDateTime, KindTimestamp:
+		return v.DateTime().AppendFormat(dst, int(v.prec))
 	case KindTime:
-		t := v.Time()
-		if t.Negative {
-			dst = append(dst, '-')
-		}
-		dst = appendPadded(dst, uint32(t.Hours), max(2, digits(t.Hours)))
-		dst = append(dst, ':')
-		dst = appendPadded(dst, uint32(t.Minutes), 2)
-		dst = append(dst, ':')
-		dst = appendPadded(dst, uint32(t.Seconds), 2)
-		return appendFrac(dst, t.Microseconds, int(v.prec))
+		return v.Time().AppendFormat(dst, int(v.prec))
 	case KindString:
 		return appendUTF8(dst, v.b, v.coll)
 	case KindEnum:
@@ -238,24 +226,7 @@ func appendBits(dst []byte, x uint64, width int) []byte {
 	return dst
 }
 
-func appendDate(dst []byte, dt DateTime) []byte {
-	dst = appendPadded(dst, uint32(dt.Year), 4)
-	dst = append(dst, '-')
-	dst = appendPadded(dst, uint32(dt.Month), 2)
-	dst = append(dst, '-')
-	return appendPadded(dst, uint32(dt.Day), 2)
-}
 
-func appendDateTime(dst []byte, dt DateTime, prec int) []byte {
-	dst = appendDate(dst, dt)
-	dst = append(dst, ' ')
-	dst = appendPadded(dst, uint32(dt.Hour), 2)
-	dst = append(dst, ':')
-	dst = appendPadded(dst, uint32(dt.Minute), 2)
-	dst = append(dst, ':')
-	dst = appendPadded(dst, uint32(dt.Second), 2)
-	return appendFrac(dst, dt.Microsecond, prec)
-}
 
 func appendFrac(dst []byte, us, prec int) []byte {
 	if prec <= 0 {

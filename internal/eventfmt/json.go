@@ -330,26 +330,22 @@ func appendJSONValue(dst []byte, v binlog.Value) []byte {
 		return jsonstr.Append(dst, v.Bytes())
 	case binlog.KindDate:
 		dst = append(dst, '"')
-		dst = appendDate(dst, v.DateTime())
+		dst = v.Date().AppendFormat(dst)
 		return append(dst, '"')
 	case binlog.KindDateTime:
 		dst = append(dst, '"')
-		dst = appendDateTime(dst, v.DateTime(), v.Precision(), ' ')
+		dst = v.DateTime().AppendFormat(dst, v.Precision())
 		return append(dst, '"')
 	case binlog.KindTime:
 		dst = append(dst, '"')
-		dst = appendTime(dst, v.Time(), v.Precision())
+		dst = v.Time().AppendFormat(dst, v.Precision())
 		return append(dst, '"')
 	case binlog.KindTimestamp:
+		// RFC 3339 in UTC; the zero TIMESTAMP as 0000-00-00T00:00:00Z.
 		dst = append(dst, '"')
-		if v.IsZeroTimestamp() {
-			dst = append(dst, "0000-00-00T00:00:00"...)
-			dst = appendFraction(dst, 0, v.Precision())
-		} else {
-			t := v.Timestamp()
-			dst = t.AppendFormat(dst, "2006-01-02T15:04:05")
-			dst = appendFraction(dst, t.Nanosecond()/1000, v.Precision())
-		}
+		start := len(dst)
+		dst = v.DateTime().AppendFormat(dst, v.Precision())
+		dst[start+10] = 'T'
 		return append(dst, 'Z', '"')
 	case binlog.KindString:
 		var small [256]byte

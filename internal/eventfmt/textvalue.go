@@ -83,53 +83,9 @@ func appendFloat(dst []byte, f float64, bits int) []byte {
 	return strconv.AppendFloat(dst, f, 'g', -1, bits)
 }
 
-func appendDate(dst []byte, d binlog.DateTime) []byte {
-	dst = appendPad(dst, d.Year, 4)
-	dst = append(dst, '-')
-	dst = appendPad(dst, d.Month, 2)
-	dst = append(dst, '-')
-	return appendPad(dst, d.Day, 2)
-}
 
-func appendDateTime(dst []byte, d binlog.DateTime, prec int, sep byte) []byte {
-	dst = appendDate(dst, d)
-	dst = append(dst, sep)
-	dst = appendPad(dst, d.Hour, 2)
-	dst = append(dst, ':')
-	dst = appendPad(dst, d.Minute, 2)
-	dst = append(dst, ':')
-	dst = appendPad(dst, d.Second, 2)
-	return appendFraction(dst, d.Microsecond, prec)
-}
 
-func appendTime(dst []byte, t binlog.Time, prec int) []byte {
-	if t.Negative {
-		dst = append(dst, '-')
-	}
-	dst = appendPad(dst, t.Hours, 2)
-	dst = append(dst, ':')
-	dst = appendPad(dst, t.Minutes, 2)
-	dst = append(dst, ':')
-	dst = appendPad(dst, t.Seconds, 2)
-	return appendFraction(dst, t.Microseconds, prec)
-}
 
-// appendFraction appends "." and the first prec of the six digits of us.
-func appendFraction(dst []byte, us, prec int) []byte {
-	if prec <= 0 {
-		return dst
-	}
-	if prec > 6 {
-		prec = 6
-	}
-	var b [6]byte
-	for i := 5; i >= 0; i-- {
-		b[i] = byte('0' + us%10)
-		us /= 10
-	}
-	dst = append(dst, '.')
-	return append(dst, b[:prec]...)
-}
 
 // appendPad appends n in decimal, zero-padded to width digits.
 func appendPad(dst []byte, n, width int) []byte {

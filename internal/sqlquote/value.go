@@ -70,33 +70,17 @@ func AppendValue(dst []byte, v binlog.Value, opts *ValueOptions) ([]byte, error)
 	case binlog.KindBit:
 		return appendBit(dst, v.Uint(), v.Precision()), nil
 	case binlog.KindDate:
-		d := v.Date()
 		dst = append(dst, '\'')
-		dst = appendDate(dst, d.Year, d.Month, d.Day)
+		dst = v.Date().AppendFormat(dst)
 		return append(dst, '\''), nil
-	case binlog.KindDateTime:
-		dt := v.DateTime()
-		return appendDateTime(dst, dt, v.Precision()), nil
-	case binlog.KindTimestamp:
-		if v.IsZeroTimestamp() {
-			return appendDateTime(dst, binlog.DateTime{}, v.Precision()), nil
-		}
-		t := v.Timestamp()
-		dt := binlog.DateTime{Year: t.Year(), Month: int(t.Month()), Day: t.Day(), Hour: t.Hour(),
-			Minute: t.Minute(), Second: t.Second(), Microsecond: t.Nanosecond() / 1000}
-		return appendDateTime(dst, dt, v.Precision()), nil
-	case binlog.KindTime:
-		t := v.Time()
+	case binlog.KindDateTime, binlog.KindTimestamp:
+		// TIMESTAMP as its UTC civil time: the SQL header sets time_zone.
 		dst = append(dst, '\'')
-		if t.Negative {
-			dst = append(dst, '-')
-		}
-		dst = append2(dst, t.Hours)
-		dst = append(dst, ':')
-		dst = append2(dst, t.Minutes)
-		dst = append(dst, ':')
-		dst = append2(dst, t.Seconds)
-		dst = appendFrac(dst, t.Microseconds, v.Precision())
+		dst = v.DateTime().AppendFormat(dst, v.Precision())
+		return append(dst, '\''), nil
+	case binlog.KindTime:
+		dst = append(dst, '\'')
+		dst = v.Time().AppendFormat(dst, v.Precision())
 		return append(dst, '\''), nil
 	case binlog.KindString:
 		c := binlog.Column{Collation: v.Collation()}
@@ -193,61 +177,7 @@ func setNames(mask uint64, names []string) (string, bool) {
 	return sb.String(), true
 }
 
-func appendDateTime(dst []byte, d binlog.DateTime, prec int) []byte {
-	dst = append(dst, '\'')
-	dst = appendDate(dst, d.Year, d.Month, d.Day)
-	dst = append(dst, ' ')
-	dst = append2(dst, d.Hour)
-	dst = append(dst, ':')
-	dst = append2(dst, d.Minute)
-	dst = append(dst, ':')
-	dst = append2(dst, d.Second)
-	dst = appendFrac(dst, d.Microsecond, prec)
-	return append(dst, '\'')
-}
 
-func appendDate(dst []byte, y, m, d int) []byte {
-	if y < 1000 {
-		dst = append(dst, "000"[:4-digits(y)]...)
-	}
-	dst = strconv.AppendInt(dst, int64(y), 10)
-	dst = append(dst, '-')
-	dst = append2(dst, m)
-	dst = append(dst, '-')
-	return append2(dst, d)
-}
 
-func digits(n int) int {
-	switch {
-	case n >= 100:
-		return 3
-	case n >= 10:
-		return 2
-	}
-	return 1
-}
 
-// append2 writes n with at least two digits.
-func append2(dst []byte, n int) []byte {
-	if n < 10 && n >= 0 {
-		dst = append(dst, '0')
-	}
-	return strconv.AppendInt(dst, int64(n), 10)
-}
 
-// appendFrac writes prec (0..6) fractional digits of us microseconds.
-func appendFrac(dst []byte, us, prec int) []byte {
-	if prec <= 0 {
-		return dst
-	}
-	if prec > 6 {
-		prec = 6
-	}
-	var buf [6]byte
-	for i := 5; i >= 0; i-- {
-		buf[i] = byte('0' + us%10)
-		us /= 10
-	}
-	dst = append(dst, '.')
-	return append(dst, buf[:prec]...)
-}

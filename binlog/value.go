@@ -218,7 +218,6 @@ func (t Time) Duration() time.Duration {
 	return d
 }
 
-
 // Packed layouts of temporal values in Value.num.
 //
 //	date/datetime: year<<46 | month<<42 | day<<37 | hour<<32 | minute<<26 | second<<20 | microsecond

@@ -226,8 +226,6 @@ func appendBits(dst []byte, x uint64, width int) []byte {
 	return dst
 }
 
-
-
 func appendFrac(dst []byte, us, prec int) []byte {
 	if prec <= 0 {
 		return dst

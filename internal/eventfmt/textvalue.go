@@ -83,10 +83,6 @@ func appendFloat(dst []byte, f float64, bits int) []byte {
 	return strconv.AppendFloat(dst, f, 'g', -1, bits)
 }
 
-
-
-
-
 // appendPad appends n in decimal, zero-padded to width digits.
 func appendPad(dst []byte, n, width int) []byte {
 	if n < 0 {

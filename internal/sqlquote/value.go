@@ -176,8 +176,3 @@ func setNames(mask uint64, names []string) (string, bool) {
 	}
 	return sb.String(), true
 }
-
-
-
-
-

@@ -98,7 +98,7 @@ func (s *scanner) event(ev *binlog.Event) error {
 			fs.serverID = ev.Header.ServerID
 			fs.serverVersion = p.ServerVersion
 			fs.mariaDB = p.MariaDB()
-			fs.inUse = ev.Header.Flags&1 != 0 // LOG_EVENT_BINLOG_IN_USE_F
+			fs.inUse = ev.Header.Flags&binlog.FlagBinlogInUse != 0
 		}
 	case *binlog.PreviousGTIDs:
 		if !s.sawPrev {

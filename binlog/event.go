@@ -11,8 +11,29 @@ type Header struct {
 	ServerID  uint32    // server that first wrote the event
 	EventSize uint32    // size of the whole event, header and checksum included
 	LogPos    uint32    // position of the next event as the server wrote it (0 in some relay logs and in events inside a transaction payload)
-	Flags     uint16    // LOG_EVENT_*_F flags
+	Flags     uint16    // LOG_EVENT_*_F flags: FlagBinlogInUse, FlagSuppressUse, ...
 }
+
+// Header flags (LOG_EVENT_*_F).
+const (
+	// FlagBinlogInUse, on a format description event: the server had not
+	// closed the file (it is being written, or the server crashed).
+	FlagBinlogInUse uint16 = 0x1
+	// FlagThreadSpecific: the statement uses temporary tables of its
+	// connection (Query events).
+	FlagThreadSpecific uint16 = 0x4
+	// FlagSuppressUse: the Query event's default database must not be
+	// selected before running it (CREATE/DROP DATABASE).
+	FlagSuppressUse uint16 = 0x8
+	// FlagArtificial: the event was made up by a server (the rotate at
+	// the start of a replication stream, say), not read from a binlog.
+	FlagArtificial uint16 = 0x20
+	// FlagRelayLog: the event was written by a replica to its relay log.
+	FlagRelayLog uint16 = 0x40
+	// FlagIgnorable: a server that does not know the event type may skip
+	// it.
+	FlagIgnorable uint16 = 0x80
+)
 
 // Time returns Timestamp as a UTC instant.
 func (h Header) Time() time.Time { return time.Unix(int64(h.Timestamp), 0).UTC() }

@@ -17,10 +17,6 @@ var Magic = [4]byte{0xfe, 'b', 'i', 'n'}
 var encryptedMagic = [4]byte{0xfd, 'b', 'i', 'n'}
 
 const (
-	// flagBinlogInUse (LOG_EVENT_BINLOG_IN_USE_F) is set in the format
-	// description of a file the server has not closed.
-	flagBinlogInUse = 0x1
-
 	minHeaderLen = 19 // v3/v4 common header
 	// readChunk bounds how much is allocated before bytes actually arrive.
 	readChunk = 1 << 20
@@ -180,9 +176,9 @@ func (st *decodeState) decode(ev *Event, hlen int, verify, top bool) error {
 			// The server computes the checksum with the "binlog in use"
 			// flag clear, and sets or clears the flag in place later.
 			err := checkCRC(raw)
-			if err != nil && ev.Header.Flags&flagBinlogInUse != 0 {
+			if err != nil && ev.Header.Flags&FlagBinlogInUse != 0 {
 				c := append([]byte(nil), raw...)
-				c[17] &^= byte(flagBinlogInUse)
+				c[17] &^= byte(FlagBinlogInUse)
 				err = checkCRC(c)
 			}
 			if err != nil {

@@ -117,7 +117,7 @@ func appendTextPayload(dst []byte, ev *binlog.Event, opts *TextOptions) []byte {
 		dst = append(dst, "\terror_code="...)
 		dst = strconv.AppendUint(dst, uint64(p.ErrorCode), 10)
 		dst = append(dst, '\n')
-		if p.Schema != "" {
+		if p.Schema != "" && ev.Header.Flags&binlog.FlagSuppressUse == 0 {
 			dst = append(dst, "use "...)
 			dst = sqlquote.AppendIdent(dst, p.Schema)
 			dst = append(dst, "/*!*/;\n"...)

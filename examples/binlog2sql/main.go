@@ -62,11 +62,12 @@
 // without them use --schema (the current definitions: right only if the
 // tables have not been altered since) or --positional-names.
 //
-// With --flashback every selected event's inverse SQL is kept in memory
-// until the input ends, then written last event first: memory grows with the
-// SQL size of the selected changes (about twice the size of their row
-// images). Narrow the range with the position, time and table flags for very
-// large binlogs.
+// With --flashback the selected events' inverse SQL is spooled to a
+// temporary file in $TMPDIR (package flashback) until the input ends, then
+// written last event first and the file removed: memory stays bounded by the
+// largest event, and the disk holds about the SQL size of the selected
+// changes (about twice the size of their row images). DDL cannot be undone
+// and is left out.
 package main
 
 import (
@@ -132,13 +133,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "binlog2sql:", err)
 		os.Exit(2)
 	}
-	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" && !cfg.flashback {
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 		// Little stays live between events (a few MB), but the decoder
 		// allocates about 20 bytes per byte of binlog: rather than collect
 		// every few MB, let the heap grow to gcHeap and collect then. A
 		// single event larger than that (huge blobs) makes the collector
 		// run often, at most half the CPU, until it is done. With
-		// --flashback the kept SQL is live, so the default suits.
+		// --flashback the SQL is spooled to a file, not kept live.
 		debug.SetGCPercent(-1)
 		debug.SetMemoryLimit(gcHeap)
 	}

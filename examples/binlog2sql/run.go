@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/flashback"
 	"github.com/binlogkit/binlogkit/rowevent"
 )
 
@@ -45,13 +46,23 @@ func runContext(ctx context.Context, cfg *config, w io.Writer) error {
 		loc = time.UTC
 	}
 	var (
-		out      = rowevent.AppendHeader(nil)
-		inverses [][]byte // --flashback: one entry per event, in read order
-		txStart  int64
-		gtid     string
-		pos      rowevent.Position
-		curDB    string // database of the last USE written
+		out     = rowevent.AppendHeader(nil)
+		fw      *flashback.Writer // --flashback: writes the header and inverse SQL at the end
+		txStart int64
+		gtid    string
+		pos     rowevent.Position
+		curDB   string // database of the last USE written
 	)
+	if cfg.flashback {
+		fopts := &flashback.Options{SQL: cfg.opts, Header: true}
+		if cfg.backInterval > 0 {
+			fopts.BatchSize = backChunk
+			fopts.AfterBatch = func() { cfg.sleep(cfg.backInterval) }
+		}
+		fw = flashback.NewWriter(w, fopts)
+		defer fw.Discard()
+		out = out[:0]
+	}
 loop:
 	for {
 		ev, err := events.next()
@@ -118,12 +129,10 @@ loop:
 				pos = rowevent.Position{Start: start, End: ev.NextPos, Time: ev.Time().In(loc), GTID: gtid}
 				opts.Position = &pos
 			}
-			if cfg.flashback {
-				b, err := rowevent.AppendInverse(nil, p, &opts)
-				if err != nil {
-					return fmt.Errorf("%s@%d: %w", ev.File, ev.Offset, err)
+			if fw != nil {
+				if err := fw.WriteEvent(ev, opts.Position); err != nil {
+					return err
 				}
-				inverses = append(inverses, b)
 				break
 			}
 			if out, err = rowevent.AppendForward(out, p, &opts); err != nil {
@@ -140,29 +149,8 @@ loop:
 			break
 		}
 	}
-	stmts := 0
-	for i := len(inverses) - 1; i >= 0; i-- {
-		out = append(out, inverses[i]...)
-		if cfg.backInterval > 0 {
-			// Statements end with ";\n" or ";  #start ...\n": one line each.
-			stmts += countLines(inverses[i])
-		}
-		inverses[i] = nil
-		if stmts >= backChunk {
-			if err := write(w, out, true); err != nil {
-				return err
-			}
-			out = out[:0]
-			stmts = 0
-			cfg.sleep(cfg.backInterval)
-			continue
-		}
-		if len(out) > flushChunk {
-			if err := write(w, out, false); err != nil {
-				return err
-			}
-			out = out[:0]
-		}
+	if fw != nil {
+		return fw.Close()
 	}
 	return write(w, out, false)
 }
@@ -187,16 +175,6 @@ func write(w io.Writer, b []byte, flush bool) error {
 		return f.Flush()
 	}
 	return nil
-}
-
-func countLines(b []byte) int {
-	n := 0
-	for _, c := range b {
-		if c == '\n' {
-			n++
-		}
-	}
-	return n
 }
 
 func (cfg *config) selectedDB(db string) bool { return len(cfg.dbs) == 0 || cfg.dbs[db] }

@@ -1,0 +1,217 @@
+package flashback
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/rowevent"
+)
+
+// Options tunes a Writer. The zero value (or a nil *Options) writes the
+// inverse SQL with rowevent's defaults, no header, without pauses, spooling
+// to os.TempDir().
+type Options struct {
+	// SQL tunes the statements (see rowevent.Options). Its Position is
+	// ignored: pass each event's position to WriteEvent.
+	SQL rowevent.Options
+	// TempDir is the directory of the spool file; "" means os.TempDir().
+	TempDir string
+	// Header writes rowevent.Header before the statements, so that the
+	// output applies as is through the mysql or mariadb client.
+	Header bool
+	// BatchSize, when positive, makes Close call AfterBatch each time at
+	// least BatchSize statements have been written since the last call
+	// (counted at event boundaries: an event is never split), after writing
+	// them and flushing the output if it has a Flush() error method (as
+	// bufio.Writer has). binlog2sql's --back-interval is BatchSize 1000 with
+	// an AfterBatch that sleeps.
+	BatchSize int
+	// AfterBatch is called after each batch; nil: no call.
+	AfterBatch func()
+}
+
+// Stats counts what a Writer has seen.
+type Stats struct {
+	Events     int   // row events with at least one row, spooled
+	Statements int64 // inverse statements spooled
+	Bytes      int64 // bytes of inverse SQL spooled
+	// Skipped counts Query events other than transaction control (DDL,
+	// statement-logged DML): they cannot be undone and are left out.
+	Skipped int
+}
+
+// EventError is the error of WriteEvent for an event whose inverse cannot
+// be written: it tells where the event is.
+type EventError struct {
+	File   string // the event's File; may be empty
+	Offset int64  // the event's Offset
+	Err    error  // a rowevent error (ErrNoColumnNames, ErrIncompleteImage, ...) or an I/O error
+}
+
+func (e *EventError) Error() string {
+	file := e.File
+	if file == "" {
+		file = "binlog"
+	}
+	return fmt.Sprintf("flashback: %s: offset %d: %v", file, e.Offset, e.Err)
+}
+
+func (e *EventError) Unwrap() error { return e.Err }
+
+// ErrClosed is returned by WriteEvent after Close or Discard.
+var ErrClosed = errors.New("flashback: writer closed")
+
+// spoolBuffer is the size of the buffer of writes to the spool file, of the
+// window of reads from it and of the buffer of writes to the output (vars
+// for tests).
+var (
+	spoolBuffer = 256 << 10
+	readWindow  = 256 << 10
+	outBuffer   = 256 << 10
+)
+
+// trailerLen is the size of the record trailer: SQL length and statement
+// count, little-endian uint64s.
+const trailerLen = 16
+
+// A Writer writes the inverse SQL of row events in reverse order. Create it
+// with NewWriter, feed it events in log order with WriteEvent, then call
+// Close, which writes the SQL; or Discard to write nothing. Nothing reaches
+// the output before Close. A Writer is not safe for concurrent use.
+type Writer struct {
+	dst   io.Writer
+	opts  Options
+	buf   []byte // one event's SQL, reused
+	f     *os.File
+	bw    *bufio.Writer
+	size  int64 // bytes written to f (through bw)
+	stats Stats
+	err   error // sticky I/O error
+	done  bool
+}
+
+// NewWriter returns a Writer that writes to w at Close. It does no I/O: the
+// spool file is created with the first event that has rows.
+func NewWriter(w io.Writer, opts *Options) *Writer {
+	fw := &Writer{dst: w}
+	if opts != nil {
+		fw.opts = *opts
+	}
+	fw.opts.SQL.Position = nil
+	return fw
+}
+
+// Stats returns the counts so far.
+func (w *Writer) Stats() Stats { return w.stats }
+
+// WriteEvent takes the next event of the range, in log order. A *binlog.Rows
+// payload has its inverse SQL spooled, with a position comment when pos is
+// not nil (see rowevent.Options.Position); a Query payload other than
+// transaction control is counted in Stats.Skipped; other events are
+// ignored. An error for the event (no column names, say) is an *EventError
+// and leaves the Writer as it was; an I/O error of the spool file is
+// returned by every later call.
+func (w *Writer) WriteEvent(ev *binlog.Event, pos *rowevent.Position) error {
+	if w.done {
+		return ErrClosed
+	}
+	if w.err != nil {
+		return w.err
+	}
+	switch p := ev.Payload.(type) {
+	case *binlog.Query:
+		if !txControl(p.Query) {
+			w.stats.Skipped++
+		}
+		return nil
+	case *binlog.Rows:
+		if len(p.Rows) == 0 {
+			return nil
+		}
+		opts := w.opts.SQL
+		opts.Position = pos
+		b, err := rowevent.AppendInverse(w.buf[:0], p, &opts)
+		if err != nil {
+			return &EventError{File: ev.File, Offset: ev.Offset, Err: err}
+		}
+		w.buf = b
+		n := int64(bytes.Count(b, []byte{'\n'}))
+		if err := w.spool(b, n); err != nil {
+			w.err = &EventError{File: ev.File, Offset: ev.Offset, Err: err}
+			return w.err
+		}
+		w.stats.Events++
+		w.stats.Statements += n
+		w.stats.Bytes += int64(len(b))
+	}
+	return nil
+}
+
+// txControl reports whether q is BEGIN, COMMIT, ROLLBACK, SAVEPOINT or XA:
+// statements of transaction control, nothing to undo.
+func txControl(q string) bool {
+	q = strings.TrimSpace(q)
+	for _, p := range []string{"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT", "XA "} {
+		if len(q) >= len(p) && strings.EqualFold(q[:len(p)], p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Close writes the header (Options.Header) and the spooled SQL, last event
+// first, to the output, and removes the spool file. It does not close the
+// output. After an error of WriteEvent's I/O it writes nothing and returns
+// that error. Later calls return nil.
+func (w *Writer) Close() error {
+	if w.done {
+		return nil
+	}
+	defer w.Discard()
+	if w.err != nil {
+		return w.err
+	}
+	out := make([]byte, 0, outBuffer)
+	if w.opts.Header {
+		out = rowevent.AppendHeader(out)
+	}
+	if w.f != nil {
+		if err := w.bw.Flush(); err != nil {
+			return fmt.Errorf("flashback: spool: %w", err)
+		}
+		var err error
+		if out, err = w.replay(out); err != nil {
+			return err
+		}
+	}
+	if len(out) > 0 {
+		if _, err := w.dst.Write(out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Discard removes the spool file without writing anything (unless Close
+// did). It is safe to defer it after NewWriter: after Close it does
+// nothing. Later WriteEvent calls fail with ErrClosed.
+func (w *Writer) Discard() error {
+	w.done = true
+	w.buf = nil
+	if w.f == nil {
+		return nil
+	}
+	name := w.f.Name()
+	err := w.f.Close()
+	if rerr := os.Remove(name); err == nil {
+		err = rerr
+	}
+	w.f, w.bw = nil, nil
+	return err
+}

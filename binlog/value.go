@@ -352,6 +352,10 @@ func TimestampValue(t time.Time, prec int) Value {
 	return Value{kind: KindTimestamp, num: uint64(sec)<<20 | uint64(t.Nanosecond()/1000), prec: uint8(prec)}
 }
 
+// JSONDiffValue returns a KindJSONDiff value: the diffs of a partial JSON
+// update, in the order they apply.
+func JSONDiffValue(diffs []JSONDiff) Value { return Value{kind: KindJSONDiff, diffs: &diffs} }
+
 // GeometryValue returns a KindGeometry value from its stored form (SRID +
 // WKB).
 func GeometryValue(b []byte) Value { return Value{kind: KindGeometry, b: b} }

@@ -139,6 +139,9 @@ func (b *builder) init() error {
 
 // value appends the literal of v.
 func (b *builder) value(dst []byte, v binlog.Value, col int) ([]byte, error) {
+	if v.Kind() == binlog.KindJSONDiff {
+		return b.jsonDiff(dst, v, col), nil
+	}
 	dst, err := sqlquote.AppendValue(dst, v, &b.vopts)
 	if err != nil {
 		if errors.Is(err, sqlquote.ErrNoLiteral) {
@@ -147,6 +150,30 @@ func (b *builder) value(dst []byte, v binlog.Value, col int) ([]byte, error) {
 		return dst, fmt.Errorf("column %s: %w", b.names[col], err)
 	}
 	return dst, nil
+}
+
+// jsonDiff appends the expression that applies the partial JSON update v
+// (MySQL PARTIAL_UPDATE_ROWS) to the column's current value, the first
+// diff innermost: JSON_REPLACE(JSON_INSERT(`col`, '$.a', CAST('1' AS JSON)), ...).
+// Values are JSON, so they are cast: partial updates exist only on MySQL.
+func (b *builder) jsonDiff(dst []byte, v binlog.Value, col int) []byte {
+	diffs := v.JSONDiffs()
+	for i := len(diffs) - 1; i >= 0; i-- {
+		dst = append(dst, diffs[i].Op.String()...)
+		dst = append(dst, '(')
+	}
+	dst = sqlquote.AppendIdent(dst, b.names[col])
+	for _, d := range diffs {
+		dst = append(dst, ", "...)
+		dst = sqlquote.AppendString(dst, d.Path)
+		if d.Op != binlog.JSONRemove {
+			dst = append(dst, ", CAST("...)
+			dst = sqlquote.AppendCharsetString(dst, d.Value, "utf8mb4")
+			dst = append(dst, " AS JSON)"...)
+		}
+		dst = append(dst, ')')
+	}
+	return dst
 }
 
 // end closes a statement, with the position comment when asked.

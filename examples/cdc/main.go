@@ -14,7 +14,9 @@
 // flushed, and the checkpoint saved, so that a restart delivers each
 // committed change exactly once. After a crash, the transactions written
 // since the last save are written again; (transaction.id,
-// transaction.index) identifies duplicates.
+// transaction.index) identifies duplicates. --checkpoint-interval=0 saves
+// after every transaction (the output is flushed first), so that a crash
+// repeats at most the one transaction whose checkpoint it interrupted.
 //
 // --metrics ADDR serves Prometheus text at http://ADDR/metrics: events
 // read, records written, transactions, checkpoint saves, reconnections,
@@ -95,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr *os.File) error {
 	fs.StringVar(&cfg.Stream.Flavor, "flavor", "mysql", "server flavor: mysql or mariadb")
 	fs.UintVar(&serverID, "server-id", 0, "replica server id to register with (0: random)")
 	fs.StringVar(&cfg.CheckpointPath, "checkpoint", "", "checkpoint `FILE` to resume from and save to")
-	fs.DurationVar(&cfg.CheckpointEvery, "checkpoint-interval", time.Second, "least time between checkpoint saves")
+	fs.DurationVar(&cfg.CheckpointEvery, "checkpoint-interval", time.Second, "least time between checkpoint saves; 0 saves after every transaction")
 	fs.StringVar(&metricsAddr, "metrics", "", "serve Prometheus metrics at http://`ADDR`/metrics")
 	fs.StringVar(&startPos, "start-position", "", "skip transactions before `FILE:POS`")
 	fs.StringVar(&stopPos, "stop-position", "", "stop before the first transaction at or after `FILE:POS`")

@@ -48,7 +48,9 @@ type Config struct {
 	// saved to.
 	CheckpointPath string
 	// CheckpointEvery is the least time between checkpoint saves while
-	// running (default 1s). A checkpoint is always saved when Run returns.
+	// running; 0 saves after every transaction (a crash then repeats at
+	// most one transaction, at the cost of an fsync per transaction). A
+	// checkpoint is always saved when Run returns.
 	CheckpointEvery time.Duration
 
 	// Filter selects events (positions, times, tables, kinds, GTIDs, server
@@ -250,11 +252,7 @@ func (r *runner) loop(ctx context.Context) error {
 		if r.stream != nil {
 			r.m.reconnects.Store(int64(r.stream.Reconnects()))
 		}
-		every := r.cfg.CheckpointEvery
-		if every <= 0 {
-			every = time.Second
-		}
-		if now := r.now(); now.Sub(r.lastSave) >= every {
+		if now := r.now(); now.Sub(r.lastSave) >= r.cfg.CheckpointEvery {
 			if err := r.flushAndSave(); err != nil {
 				return err
 			}

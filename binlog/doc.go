@@ -52,8 +52,9 @@
 // input ended at an event boundary. Any other error is an *EventError with
 // the file, the byte offset of the bad event and its type, wrapping one of
 // the sentinel errors: ErrTruncated when the input ends inside an event
-// (normal for the last event of a binlog the server is still writing: read
-// again later from Event.NextPos of the last good event), ErrChecksum,
+// (normal for the last event of a binlog the server is still writing: open
+// the file again later with ReaderOptions.StartOffset set to the NextPos of
+// the last good event), ErrChecksum,
 // ErrEventTooLarge, ErrCorrupt, ErrBadMagic, ErrEncrypted,
 // ErrMissingTableMap, ErrNoFormatDescription, ErrUnsupported. Event types
 // this package does not know are not errors: they arrive with an *Unknown

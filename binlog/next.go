@@ -72,6 +72,11 @@ func (r *Reader) next() (*Event, error) {
 			case m != Magic:
 				return nil, r.fail(0, 0, fmt.Errorf("%w: % x", ErrBadMagic, m[:]))
 			}
+			if r.opts.StartOffset > r.off {
+				if err := r.skipTo(r.opts.StartOffset); err != nil {
+					return nil, err
+				}
+			}
 		}
 	}
 	start := r.off
@@ -125,6 +130,33 @@ func (r *Reader) next() (*Event, error) {
 		r.err = r.fail(r.off, 0, fmt.Errorf("%w: MariaDB encrypted binlog (START_ENCRYPTION_EVENT at offset %d); the events after it need the server's key", ErrEncrypted, start))
 	}
 	return ev, nil
+}
+
+// skipTo reads the format description at the start of the file, then
+// discards the bytes before offset (ReaderOptions.StartOffset).
+func (r *Reader) skipTo(offset int64) error {
+	ev, err := r.next()
+	if err == io.EOF {
+		return r.fail(r.off, 0, fmt.Errorf("%w: file ends before the start offset %d", ErrTruncated, offset))
+	}
+	if err != nil {
+		return err
+	}
+	if _, ok := ev.Payload.(*FormatDescription); !ok {
+		return r.fail(ev.Offset, ev.Type(), fmt.Errorf("%w: %v event where the format description should be", ErrNoFormatDescription, ev.Type()))
+	}
+	if offset < r.off {
+		return r.fail(offset, 0, fmt.Errorf("%w: start offset %d is inside the format description (it ends at %d)", ErrCorrupt, offset, r.off))
+	}
+	n, err := io.CopyN(io.Discard, r.r, offset-r.off)
+	r.off += n
+	if err == io.EOF {
+		return r.fail(r.off, 0, fmt.Errorf("%w: file ends at %d, before the start offset %d", ErrTruncated, r.off, offset))
+	}
+	if err != nil {
+		return r.fail(r.off, 0, err)
+	}
+	return nil
 }
 
 // headerLen returns the common header length for an event of type t.

@@ -34,6 +34,14 @@ type ReaderOptions struct {
 	// KeepPayloads returns TRANSACTION_PAYLOAD events without expanding the
 	// events inside them.
 	KeepPayloads bool
+	// StartOffset, when past the format description, makes the Reader
+	// read the format description (which every later event needs), skip
+	// the bytes up to StartOffset without decoding them, and return events
+	// from there on: resuming at a checkpoint or at the NextPos of the last
+	// event read from a file that was still being written. It must be an
+	// event boundary; the format description itself is not returned (see
+	// Reader.FormatDescription). Not used with NoMagic.
+	StartOffset int64
 }
 
 // A Reader reads events from a binlog.

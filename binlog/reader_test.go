@@ -240,3 +240,50 @@ func TestVersionHasChecksum(t *testing.T) {
 		}
 	}
 }
+
+// TestReaderStartOffset resumes reading a binlog that was cut mid-event
+// (a file the server is still writing) at the NextPos of the last event
+// read, once the rest has been written.
+func TestReaderStartOffset(t *testing.T) {
+	l := newTestLog(true)
+	l.event(QueryEvent, queryBody("db", "BEGIN"), false)
+	second := l.event(QueryEvent, queryBody("db", "INSERT INTO t VALUES (1)"), false)
+	third := l.event(XIDEvent, binary.LittleEndian.AppendUint64(nil, 9), false)
+	full := l.buf
+
+	// The writer has only written part of the third event.
+	evs, err := readAll(t, NewReader(bytes.NewReader(full[:third+7]), nil))
+	if !errors.Is(err, ErrTruncated) || len(evs) != 3 {
+		t.Fatalf("partial file: %d events, %v", len(evs), err)
+	}
+	resume := evs[len(evs)-1].NextPos
+	if resume != int64(third) {
+		t.Fatalf("resume at %d, want %d", resume, third)
+	}
+
+	// Later, with the whole file.
+	r := NewReader(bytes.NewReader(full), &ReaderOptions{StartOffset: resume})
+	evs, err = readAll(t, r)
+	if err != io.EOF || len(evs) != 1 {
+		t.Fatalf("resumed: %d events, %v", len(evs), err)
+	}
+	if x, ok := evs[0].Payload.(*XID); !ok || x.XID != 9 || evs[0].Offset != int64(third) {
+		t.Errorf("resumed at the wrong event: %+v at %d", evs[0].Payload, evs[0].Offset)
+	}
+	if r.FormatDescription() == nil {
+		t.Error("no format description after skipping")
+	}
+
+	// From the second event; and errors for offsets past the end or inside
+	// the format description.
+	evs, err = readAll(t, NewReader(bytes.NewReader(full), &ReaderOptions{StartOffset: int64(second)}))
+	if err != io.EOF || len(evs) != 2 {
+		t.Errorf("from the second event: %d events, %v", len(evs), err)
+	}
+	if _, err := readAll(t, NewReader(bytes.NewReader(full), &ReaderOptions{StartOffset: int64(len(full) + 10)})); !errors.Is(err, ErrTruncated) {
+		t.Errorf("offset past the end: %v", err)
+	}
+	if _, err := readAll(t, NewReader(bytes.NewReader(full), &ReaderOptions{StartOffset: 10})); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("offset inside the format description: %v", err)
+	}
+}

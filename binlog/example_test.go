@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"strings"
 
 	"github.com/binlogkit/binlogkit/binlog"
 )
@@ -114,4 +115,35 @@ func ExampleOpenIndex() {
 			fmt.Println("rotate at", ev.File, ev.Offset)
 		}
 	}
+}
+
+// Decoded rows carry typed values; with binlog_row_metadata=FULL the table
+// map also gives the column names.
+func ExampleRows() {
+	r, err := binlog.Open("testdata/sample.full.binlog", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer r.Close()
+	for ev, err := range r.All() {
+		if err != nil {
+			log.Fatal(err)
+		}
+		rows, ok := ev.Payload.(*binlog.Rows)
+		if !ok || rows.Table.Table != "customers" {
+			continue
+		}
+		for _, row := range rows.Rows {
+			var cols []string
+			for i, v := range row.After {
+				cols = append(cols, fmt.Sprintf("%s=%v (%v)", rows.Table.Columns[i].Name, v, v.Kind()))
+			}
+			fmt.Println(strings.Join(cols, " "))
+		}
+		break
+	}
+	// Output:
+	// id=1 (int) email='ana@example.com' (string) name='Ana Souza' (string) created_at='2024-06-01 00:00:00' (datetime)
+	// id=2 (int) email='li@example.com' (string) name='Li Wei 李伟' (string) created_at='2024-06-01 00:00:00' (datetime)
+	// id=3 (int) email='otto@example.com' (string) name='Otto Müller' (string) created_at='2024-06-01 00:00:00' (datetime)
 }

@@ -8,14 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -145,11 +140,6 @@ func contains(s, sub string) bool {
 	return false
 }
 
-// restarter is what a testserver with a Restart method offers.
-type restarter interface {
-	Restart(ctx context.Context) error
-}
-
 // killDumpThreads kills the server's binlog dump connections: the stream
 // must reconnect by itself, resuming mid-transaction.
 func killDumpThreads(srv *testserver.Server) (int, error) {
@@ -170,8 +160,7 @@ func killDumpThreads(srv *testserver.Server) (int, error) {
 	return n, nil
 }
 
-// queryValue runs q on a new connection (the harness's shared session
-// does not survive a restart done by hand).
+// queryValue runs q on a new connection of its own.
 func queryValue(srv *testserver.Server, q string) (string, error) {
 	c, err := srv.Connect("")
 	if err != nil {
@@ -186,70 +175,14 @@ func queryValue(srv *testserver.Server, q string) (string, error) {
 }
 
 // restartServer stops the server (SIGTERM, a clean shutdown) and starts it
-// again on the same data directory, binary logs and port. It uses the
-// harness's Restart when there is one; otherwise it restarts mariadbd by
-// hand from its command line in /proc (Linux), stopping the new process
-// when the test ends.
+// again on the same data directory, binary logs and port.
 func restartServer(ctx context.Context, t *testing.T, srv *testserver.Server) error {
-	if r, ok := any(srv).(restarter); ok {
-		return r.Restart(ctx)
-	}
-	pidb, err := os.ReadFile(filepath.Join(srv.BinlogDir(), "mysqld.pid"))
-	if err != nil {
-		return err
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(pidb)))
-	if err != nil {
-		return err
-	}
-	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-	if err != nil {
-		return fmt.Errorf("restart by hand needs /proc: %w", err)
-	}
-	args := strings.Split(strings.TrimRight(string(cmdline), "\x00"), "\x00")
-	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
-		return err
-	}
-	for syscall.Kill(pid, 0) == nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	cmd := exec.Command(args[0], args[1:]...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-		}
-	})
-	for {
-		if c, err := srv.Connect(""); err == nil {
-			c.Close()
-			return nil
-		}
-		select {
-		case <-exited:
-			return fmt.Errorf("restarted mariadbd exited\n%s", srv.ErrorLogTail())
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(30 * time.Millisecond):
-		}
-	}
+	return srv.Restart(ctx)
 }
 
 // TestCDCExactlyOnce streams a workload of 1,200 transactions while the
 // consumer is killed at random points and resumed from its checkpoint, and
-// while the server drops the replication connection (and restarts, when
-// the harness can). Every committed transaction must be delivered exactly
+// while the server drops the replication connection and restarts. Every committed transaction must be delivered exactly
 // once, whole, in commit order: the delivered sequence must equal the one
 // read from the binlog files afterwards.
 func TestCDCExactlyOnce(t *testing.T) {

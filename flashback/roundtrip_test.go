@@ -26,29 +26,24 @@ func TestServerRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.FlushBinaryLogs(); err != nil {
-		t.Fatal(err)
-	}
-	paths0, _ := srv.BinlogPaths()
-	if err := srv.Exec("USE rt",
-		"BEGIN", "UPDATE t SET v = CONCAT(v, '!'), n = n + 1 WHERE id % 3 = 0", "DELETE FROM t WHERE id > 150", "COMMIT",
-		"CREATE TABLE other (id INT)", // DDL: skipped
-		"INSERT INTO t SELECT seq, 'new', NULL, X'00FF' FROM seq_201_to_260",
-		"FLUSH BINARY LOGS",
-		"UPDATE t SET id = id + 1000 ORDER BY id DESC",
-		"DELETE FROM t WHERE id % 5 = 0",
-		"UPDATE t SET b = REPEAT('x', 3000) WHERE id < 1100",
-	); err != nil {
+	files, err := srv.Record(func() error {
+		return srv.Exec("USE rt",
+			"BEGIN", "UPDATE t SET v = CONCAT(v, '!'), n = n + 1 WHERE id % 3 = 0", "DELETE FROM t WHERE id > 150", "COMMIT",
+			"CREATE TABLE other (id INT)", // DDL: skipped
+			"INSERT INTO t SELECT seq, 'new', NULL, X'00FF' FROM seq_201_to_260",
+			"FLUSH BINARY LOGS",
+			"UPDATE t SET id = id + 1000 ORDER BY id DESC",
+			"DELETE FROM t WHERE id % 5 = 0",
+			"UPDATE t SET b = REPEAT('x', 3000) WHERE id < 1100",
+		)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if after, _ := srv.Checksum("rt.t"); after == before {
 		t.Fatal("the DML changed nothing")
 	}
-	if err := srv.FlushBinaryLogs(); err != nil {
-		t.Fatal(err)
-	}
-	paths, _ := srv.BinlogPaths()
-	cr, err := binlog.OpenChain(paths[len(paths0)-1:len(paths)-1], nil)
+	cr, err := binlog.OpenChain(files, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,47 +90,36 @@ func roundTrip(t *testing.T, srv *testserver.Server, seed uint64, ntx int, useSc
 	if got := checksums(t, srv, cp); fmt.Sprint(got) != fmt.Sprint(before) {
 		t.Fatalf("copy differs from original before the workload: %v vs %v", got, before)
 	}
-	if err := srv.FlushBinaryLogs(); err != nil {
-		t.Fatal(err)
-	}
-	paths0, err := srv.BinlogPaths()
-	if err != nil {
-		t.Fatal(err)
-	}
-	first := len(paths0) - 1
-
-	if err := srv.Exec("USE " + db); err != nil {
-		t.Fatal(err)
-	}
 	nok, nfail := 0, 0
-	for range ntx {
-		if err := srv.Exec("BEGIN"); err != nil {
+	paths, err := srv.Record(func() error {
+		if err := srv.Exec("USE " + db); err != nil {
 			t.Fatal(err)
 		}
-		for range 1 + g.r.IntN(4) {
-			if err := srv.Exec(g.statement()); err != nil {
-				nfail++
-			} else {
-				nok++
+		for range ntx {
+			if err := srv.Exec("BEGIN"); err != nil {
+				t.Fatal(err)
+			}
+			for range 1 + g.r.IntN(4) {
+				if err := srv.Exec(g.statement()); err != nil {
+					nfail++
+				} else {
+					nok++
+				}
+			}
+			end := "COMMIT"
+			if g.r.IntN(20) == 0 {
+				end = "ROLLBACK"
+			}
+			if err := srv.Exec(end); err != nil {
+				t.Fatal(err)
 			}
 		}
-		end := "COMMIT"
-		if g.r.IntN(20) == 0 {
-			end = "ROLLBACK"
-		}
-		if err := srv.Exec(end); err != nil {
-			t.Fatal(err)
-		}
-	}
-	after := checksums(t, srv, db)
-	if err := srv.FlushBinaryLogs(); err != nil {
-		t.Fatal(err)
-	}
-	paths, err := srv.BinlogPaths()
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	paths = paths[first : len(paths)-1]
+	after := checksums(t, srv, db)
 
 	ropts := &binlog.ReaderOptions{}
 	if useSchema {

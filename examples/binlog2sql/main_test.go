@@ -45,25 +45,19 @@ func TestFlashback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.FlushBinaryLogs(); err != nil {
+	files, err := srv.Record(func() error {
+		return srv.Exec("SET time_zone='+03:00'",
+			"UPDATE t SET id = id + 10 ORDER BY id DESC",
+			"INSERT INTO t VALUES (4, 'new', NOW(3), X'FF')",
+			"INSERT INTO other VALUES (1)",
+			"FLUSH BINARY LOGS",
+			"DELETE FROM t WHERE id = 12",
+			"UPDATE t SET v = 'changed', b = X'0000' WHERE id = 13",
+		)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	paths0, _ := srv.BinlogPaths()
-	if err := srv.Exec("SET time_zone='+03:00'",
-		"UPDATE t SET id = id + 10 ORDER BY id DESC",
-		"INSERT INTO t VALUES (4, 'new', NOW(3), X'FF')",
-		"INSERT INTO other VALUES (1)",
-		"FLUSH BINARY LOGS",
-		"DELETE FROM t WHERE id = 12",
-		"UPDATE t SET v = 'changed', b = X'0000' WHERE id = 13",
-	); err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.FlushBinaryLogs(); err != nil {
-		t.Fatal(err)
-	}
-	paths, _ := srv.BinlogPaths()
-	files := paths[len(paths0)-1 : len(paths)-1]
 	cfg, err := parseFlags(append([]string{"-B", "-d", "fb", "-t", "t"}, files...))
 	if err != nil {
 		t.Fatal(err)

@@ -102,27 +102,21 @@ func TestLoadNoLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.FlushBinaryLogs(); err != nil {
-		t.Fatal(err)
-	}
-	paths0, _ := srv.BinlogPaths()
-	if err := srv.Exec(
-		"UPDATE sl.t SET a = a - 1, g = _gbk X'D6D0CEC4', e = 'x', s = 'w', tiny = tiny - 1 WHERE b = 'k1'",
-		"UPDATE sl.t SET big = 42, l = _latin1 X'E0E9' WHERE b = 'k2'",
-		"INSERT INTO sl.t VALUES (7, _latin1 X'FC', 1, 1, 'x', 'w,x', 'a', _gbk X'B0A1', X'')",
-		"DELETE FROM sl.t WHERE b = 'k2'",
-	); err != nil {
+	files, err := srv.Record(func() error {
+		return srv.Exec(
+			"UPDATE sl.t SET a = a - 1, g = _gbk X'D6D0CEC4', e = 'x', s = 'w', tiny = tiny - 1 WHERE b = 'k1'",
+			"UPDATE sl.t SET big = 42, l = _latin1 X'E0E9' WHERE b = 'k2'",
+			"INSERT INTO sl.t VALUES (7, _latin1 X'FC', 1, 1, 'x', 'w,x', 'a', _gbk X'B0A1', X'')",
+			"DELETE FROM sl.t WHERE b = 'k2'",
+		)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	after, err := srv.Checksum("sl.t")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.FlushBinaryLogs(); err != nil {
-		t.Fatal(err)
-	}
-	paths, _ := srv.BinlogPaths()
-	files := paths[len(paths0)-1 : len(paths)-1]
 
 	// Without the schema, the binlog has no names.
 	cr, err := binlog.OpenChain(files, nil)

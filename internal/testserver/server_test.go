@@ -245,3 +245,16 @@ func TestRestart(t *testing.T) {
 		t.Errorf("binlogs after restart: %v, %v (a restart opens a new binlog)", paths, err)
 	}
 }
+
+func TestRecord(t *testing.T) {
+	s := Start(t, nil)
+	files, err := s.Record(func() error {
+		return s.Exec("CREATE DATABASE rec", "FLUSH BINARY LOGS", "CREATE TABLE rec.t (a INT)")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 2 {
+		t.Fatalf("Record returned %d files, want 2 (the workload rotated once): %v", len(files), files)
+	}
+}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/internal/testserver"
-	"github.com/go-mysql-org/go-mysql/replication"
 )
 
 // benchBinlogSize is the least size of the benchmark binlog.
@@ -115,19 +114,8 @@ func BenchmarkDecodeFile(b *testing.B) {
 		m0 := mallocs()
 		var rows int64
 		for range b.N {
-			rows = 0
-			p := replication.NewBinlogParser()
-			err := p.ParseFile(path, 0, func(e *replication.BinlogEvent) error {
-				if r, ok := e.Event.(*replication.RowsEvent); ok {
-					n := int64(len(r.Rows))
-					if r.Type() == replication.EnumRowsEventTypeUpdate {
-						n /= 2
-					}
-					rows += n
-				}
-				return nil
-			})
-			if err != nil {
+			var err error
+			if rows, err = testserver.GoMySQLParse(path); err != nil {
 				b.Fatal(err)
 			}
 		}

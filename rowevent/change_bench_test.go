@@ -81,19 +81,8 @@ func BenchmarkChangeJSON(b *testing.B) {
 		b.ReportAllocs()
 		var records int64
 		for range b.N {
-			records = 0
-			p := replication.NewBinlogParser()
-			err := p.ParseFile(path, 0, func(e *replication.BinlogEvent) error {
-				if r, ok := e.Event.(*replication.RowsEvent); ok {
-					n := int64(len(r.Rows))
-					if r.Type() == replication.EnumRowsEventTypeUpdate {
-						n /= 2
-					}
-					records += n
-				}
-				return nil
-			})
-			if err != nil {
+			var err error
+			if records, err = testserver.GoMySQLParse(path); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/go-mysql-org/go-mysql/replication"
 )
 
 // BenchBinlog returns the path and size of a binlog of at least minBytes
@@ -40,4 +42,22 @@ func BenchBinlog(tb testing.TB, minBytes int64) (path string, size int64) {
 		tb.Fatal(err)
 	}
 	return path, fi.Size()
+}
+
+// GoMySQLParse reads path with go-mysql's BinlogParser, the reference the
+// benchmarks compare against (it decodes every row), and returns the number
+// of row changes (an update's before/after pair counts once).
+func GoMySQLParse(path string) (rows int64, err error) {
+	p := replication.NewBinlogParser()
+	err = p.ParseFile(path, 0, func(e *replication.BinlogEvent) error {
+		if r, ok := e.Event.(*replication.RowsEvent); ok {
+			n := int64(len(r.Rows))
+			if r.Type() == replication.EnumRowsEventTypeUpdate {
+				n /= 2
+			}
+			rows += n
+		}
+		return nil
+	})
+	return rows, err
 }

@@ -3,7 +3,6 @@ package archive
 import (
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/binlogkit/binlogkit/binlog"
@@ -143,14 +142,15 @@ func (s *scanner) event(ev *binlog.Event) error {
 	case *binlog.XAPrepare:
 		s.commit(ev)
 	case *binlog.Query:
-		verb := queryVerb(p.Query)
-		switch {
-		case verb == "BEGIN" || verb == "XA START":
+		switch c := p.Control(); {
+		case c == binlog.TxBegin || c == binlog.TxXAStart:
 			s.inTx = true
-		case verb == "COMMIT" || verb == "ROLLBACK" || verb == "XA COMMIT" || verb == "XA ROLLBACK":
+		case c.Ends() || c == binlog.TxXACommit || c == binlog.TxXARollback:
 			s.commit(ev)
-		case verb == "XA END":
-		case !s.inTx:
+		case s.inTx:
+			// SAVEPOINT, ROLLBACK TO, XA END, statements: the
+			// transaction goes on.
+		default:
 			s.commit(ev) // a DDL or other standalone statement
 		}
 	}
@@ -175,19 +175,4 @@ func (s *scanner) commit(ev *binlog.Event) {
 	if s.onCommit != nil && !s.onCommit(ev.NextPos, t, s.executed) {
 		s.stopped = true
 	}
-}
-
-// queryVerb returns the first one or two words of a statement, upper-case:
-// "BEGIN", "COMMIT", "XA START", "CREATE".
-func queryVerb(q string) string {
-	q = strings.TrimLeft(q, " \t\r\n(")
-	f := strings.Fields(q)
-	if len(f) == 0 {
-		return ""
-	}
-	v := strings.ToUpper(strings.TrimRight(f[0], ";"))
-	if v == "XA" && len(f) > 1 {
-		v += " " + strings.ToUpper(f[1])
-	}
-	return v
 }

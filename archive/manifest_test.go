@@ -2,8 +2,12 @@ package archive
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/binlogkit/binlogkit/binlog"
 )
 
 func TestCheckLink(t *testing.T) {
@@ -43,17 +47,43 @@ func TestCheckLink(t *testing.T) {
 	}
 }
 
-func TestQueryVerb(t *testing.T) {
-	for q, want := range map[string]string{
-		"BEGIN":                  "BEGIN",
-		"  commit;":              "COMMIT",
-		"XA START 'x'":           "XA START",
-		"xa commit 'x'":          "XA COMMIT",
-		"CREATE TABLE t (a INT)": "CREATE",
-		"":                       "",
-	} {
-		if got := queryVerb(q); got != want {
-			t.Errorf("queryVerb(%q) = %q, want %q", q, got, want)
+// TestScannerSavepoints: SAVEPOINT, ROLLBACK TO and RELEASE SAVEPOINT stay
+// inside their transaction (ROLLBACK TO was once counted as a commit, which
+// split a transaction and let Plan stop in its middle), and comments
+// before a verb do not hide it.
+func TestScannerSavepoints(t *testing.T) {
+	s := newScanner()
+	var ends []int64
+	s.onCommit = func(end int64, _ time.Time, _ *binlog.GTIDSet) bool { ends = append(ends, end); return true }
+	off := int64(4)
+	ev := func(p binlog.Payload) {
+		e := &binlog.Event{Header: binlog.Header{ServerID: 1, Timestamp: 1}, Offset: off, NextPos: off + 10, Payload: p}
+		off += 10
+		if err := s.event(e); err != nil {
+			t.Fatal(err)
 		}
+	}
+	q := func(text string) { ev(&binlog.Query{Query: text}) }
+	gtid := func(seq uint64) { ev(&binlog.GTID{MariaDB: true, Domain: 0, ServerID: 1, Sequence: seq}) }
+	rows := func() { ev(&binlog.Rows{Kind: binlog.Insert}) }
+
+	gtid(1) // transaction 1: ends at 84
+	q("SAVEPOINT `sp`")
+	rows()
+	q("ROLLBACK TO `sp`")
+	rows()
+	q("/* app */ ROLLBACK WORK TO SAVEPOINT sp")
+	q("RELEASE SAVEPOINT sp")
+	ev(&binlog.XID{XID: 7})
+	q("BEGIN") // transaction 2, no GTID: ends at 124
+	rows()
+	q("rollback to sp")
+	q("/* c */ COMMIT")
+	q("CREATE TABLE t (a INT)") // transaction 3
+	if want := []int64{84, 124, 134}; !slices.Equal(ends, want) {
+		t.Fatalf("commits end at %v, want %v", ends, want)
+	}
+	if s.fs.transactions != 3 {
+		t.Fatalf("%d transactions, want 3", s.fs.transactions)
 	}
 }

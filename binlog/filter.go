@@ -459,9 +459,9 @@ func (f *Filter) endTx() {
 }
 
 func (f *Filter) processQuery(ev *Event, q *Query) {
-	verb := queryVerb(q.Query)
-	switch verb {
-	case "BEGIN", "START TRANSACTION", "XA START", "XA BEGIN":
+	ctl := q.Control()
+	switch ctl {
+	case TxBegin, TxXAStart:
 		if f.inTx && !f.content {
 			f.sawBegin = true
 			if !f.skipTx {
@@ -473,7 +473,7 @@ func (f *Filter) processQuery(ev *Event, q *Query) {
 			f.sawBegin = true
 		}
 		return
-	case "XA END":
+	case TxXAEnd:
 		if f.inTx {
 			// XA_PREPARE ends the group; XA END goes just before it.
 			if !f.skipTx {
@@ -481,10 +481,26 @@ func (f *Filter) processQuery(ev *Event, q *Query) {
 			}
 			return
 		}
-	case "COMMIT", "ROLLBACK":
-		if f.inTx && !(verb == "ROLLBACK" && strings.Contains(strings.ToUpper(q.Query), " TO ")) {
+	case TxCommit, TxRollback:
+		if f.inTx {
 			f.context = f.context[:0]
 			f.finishTx(ev)
+			return
+		}
+	case TxSavepoint, TxRollbackToSavepoint, TxReleaseSavepoint:
+		if f.inTx {
+			// Inside the transaction, whatever is selected: a kept row
+			// after SAVEPOINT needs it, and ROLLBACK TO undoes what
+			// came after it. Held with the head until something of the
+			// transaction is delivered.
+			if f.skipTx {
+				return
+			}
+			if f.delivered {
+				f.emit(ev)
+			} else {
+				f.head = append(f.head, ev)
+			}
 			return
 		}
 	}
@@ -509,8 +525,8 @@ func (f *Filter) processQuery(ev *Event, q *Query) {
 		}
 		return
 	}
-	kind, db, table := classifyQuery(verb, q)
-	keep := f.kindSelected(kind) && f.stmtSelected(db, table) || isXACompletion(verb)
+	kind, db, table := classifyQuery(queryVerb(q.Query), q)
+	keep := f.kindSelected(kind) && f.stmtSelected(db, table) || ctl == TxXACommit || ctl == TxXARollback
 	if keep {
 		f.deliverHead()
 		f.emit(f.context...)
@@ -656,8 +672,6 @@ func splitTablePattern(p string) (db, table string, ok bool) {
 	return "", "", false
 }
 
-func isXACompletion(verb string) bool { return verb == "XA COMMIT" || verb == "XA ROLLBACK" }
-
 // sqlLexer splits the start of a statement into words, quoted identifiers
 // and punctuation. It skips blanks and comments, and reads the code inside
 // versioned comments (/*!50100 ... */) as code.
@@ -684,8 +698,8 @@ func (l *sqlLexer) next() (tok string, quoted bool) {
 				l.i = len(l.s)
 			}
 			continue
-		case strings.HasPrefix(l.s[l.i:], "/*!"):
-			l.i += 3
+		case strings.HasPrefix(l.s[l.i:], "/*!") || strings.HasPrefix(l.s[l.i:], "/*M!"):
+			l.i += strings.IndexByte(l.s[l.i:], '!') + 1
 			for l.i < len(l.s) && l.s[l.i] >= '0' && l.s[l.i] <= '9' {
 				l.i++
 			}

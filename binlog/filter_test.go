@@ -343,7 +343,10 @@ func TestFilterMySQLShapes(t *testing.T) {
 	want := []string{"Format_desc",
 		"GTID " + binlog.UUIDString(sid) + ":1", "Q BEGIN", "RQ INSERT d.b", "TM d.b", "INSERT d.b", "XID",
 		"GTID " + binlog.UUIDString(sid) + ":3", "Q BEGIN", "RQ DELETE d.b", "TM d.b", "DELETE d.b", "Q ROLLBACK",
-		"GTID " + binlog.UUIDString(sid) + ":4", "Q BEGIN", "RQ INSERT d.b", "TM d.b", "INSERT d.b", "Q COMMIT",
+		"GTID " + binlog.UUIDString(sid) + ":4", "Q BEGIN", "RQ INSERT d.b", "TM d.b", "INSERT d.b",
+		// Savepoints stay with a delivered transaction, whatever the
+		// tables: ROLLBACK TO undoes what followed SAVEPOINT.
+		"Q SAVEPOINT s", "Q ROLLBACK TO SAVEPOINT s", "Q COMMIT",
 		"GTID " + binlog.UUIDString(sid) + ":5", "Q XA START 'x'", "RQ UPDATE d.b", "TM d.b", "UPDATE d.b", "Q XA END 'x'", "XA_prepare",
 		"GTID " + binlog.UUIDString(sid) + ":6", "Q XA COMMIT 'x'",
 		"Q BEGIN", "RQ UPDATE d.b", "TM d.b", "UPDATE d.b", "XID",
@@ -544,7 +547,9 @@ func TestFilterFiles(t *testing.T) {
 				case *binlog.Rows:
 					got = append(got, rowKey(ev))
 				case *binlog.Query:
-					if q := ev.Payload.(*binlog.Query).Query; q != "BEGIN" && q != "COMMIT" && q != "ROLLBACK" {
+					// Transaction control (savepoints included) comes
+					// with the transaction.
+					if !ev.Payload.(*binlog.Query).Control().IsControl() {
 						got = append(got, rowKey(ev))
 					}
 				}

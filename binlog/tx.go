@@ -2,7 +2,6 @@ package binlog
 
 import (
 	"iter"
-	"strings"
 	"time"
 )
 
@@ -328,21 +327,21 @@ func (t *txTracker) step(ev *Event) txStep {
 		t.begun = p.MariaDB && !p.Standalone()
 		return stepStart
 	case *Query:
-		switch queryKind(p.Query) {
-		case qkBegin:
+		switch p.Control() {
+		case TxBegin, TxXAStart:
 			if t.open && !t.begun {
 				t.begun = true
 				return stepBody
 			}
 			t.open, t.begun = true, true
 			return stepStart
-		case qkCommit:
+		case TxCommit:
 			if !t.open {
 				return stepControl
 			}
 			t.open = false
 			return stepCommit
-		case qkRollback:
+		case TxRollback:
 			if !t.open {
 				return stepControl
 			}
@@ -374,40 +373,4 @@ func (t *txTracker) step(ev *Event) txStep {
 		}
 	}
 	return stepControl
-}
-
-type queryKindT int
-
-const (
-	qkOther queryKindT = iota
-	qkBegin
-	qkCommit
-	qkRollback
-)
-
-// queryKind classifies the statements that delimit groups: BEGIN (and
-// "START TRANSACTION", "XA START"-less), COMMIT, ROLLBACK (not "ROLLBACK TO
-// SAVEPOINT", which stays inside its transaction).
-func queryKind(q string) queryKindT {
-	q = strings.TrimSpace(q)
-	w, rest := q, ""
-	if i := strings.IndexAny(q, " \t\r\n;/"); i >= 0 {
-		w, rest = q[:i], strings.TrimSpace(q[i:])
-	}
-	switch {
-	case strings.EqualFold(w, "BEGIN"):
-		return qkBegin
-	case strings.EqualFold(w, "XA"):
-		if len(rest) >= 5 && (strings.EqualFold(rest[:5], "START") || strings.EqualFold(rest[:5], "BEGIN")) {
-			return qkBegin
-		}
-	case strings.EqualFold(w, "COMMIT"):
-		return qkCommit
-	case strings.EqualFold(w, "ROLLBACK"):
-		if len(rest) >= 2 && strings.EqualFold(rest[:2], "TO") {
-			return qkOther
-		}
-		return qkRollback
-	}
-	return qkOther
 }

@@ -201,19 +201,6 @@ func TestTxReaderErrorSticky(t *testing.T) {
 	}
 }
 
-func TestQueryKind(t *testing.T) {
-	for q, want := range map[string]queryKindT{
-		"BEGIN": qkBegin, "begin": qkBegin, " BEGIN ": qkBegin, "XA START 'x'": qkBegin,
-		"COMMIT": qkCommit, "COMMIT /* implicit */": qkCommit, "ROLLBACK": qkRollback,
-		"ROLLBACK TO SAVEPOINT a": qkOther, "ROLLBACK TO a": qkOther, "BEGINNING": qkOther,
-		"CREATE TABLE t (a int)": qkOther, "XA END 'x'": qkOther, "": qkOther,
-	} {
-		if got := queryKind(q); got != want {
-			t.Errorf("queryKind(%q) = %d, want %d", q, got, want)
-		}
-	}
-}
-
 // TestTxReaderFile groups a real MariaDB binlog: every rows event lands in
 // exactly one transaction, groups are contiguous, and the logged ROLLBACK
 // group is skipped by default.

@@ -28,7 +28,8 @@
 // # What cannot be undone
 //
 // Only row events are inverted. Query events other than transaction control
-// (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, XA) are DDL or statement-logged DML:
+// (binlog.Query.Control: BEGIN, COMMIT, ROLLBACK, SAVEPOINT, ROLLBACK
+// TO, RELEASE SAVEPOINT, XA) are DDL or statement-logged DML:
 // they have no inverse, are skipped, as binlog2sql skips them, and are
 // counted in Stats.Skipped so that a caller can warn.
 package flashback

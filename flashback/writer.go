@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/rowevent"
@@ -126,7 +125,7 @@ func (w *Writer) WriteEvent(ev *binlog.Event, pos *rowevent.Position) error {
 	}
 	switch p := ev.Payload.(type) {
 	case *binlog.Query:
-		if !txControl(p.Query) {
+		if !p.Control().IsControl() {
 			w.stats.Skipped++
 		}
 		return nil
@@ -151,18 +150,6 @@ func (w *Writer) WriteEvent(ev *binlog.Event, pos *rowevent.Position) error {
 		w.stats.Bytes += int64(len(b))
 	}
 	return nil
-}
-
-// txControl reports whether q is BEGIN, COMMIT, ROLLBACK, SAVEPOINT or XA:
-// statements of transaction control, nothing to undo.
-func txControl(q string) bool {
-	q = strings.TrimSpace(q)
-	for _, p := range []string{"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT", "XA "} {
-		if len(q) >= len(p) && strings.EqualFold(q[:len(p)], p) {
-			return true
-		}
-	}
-	return false
 }
 
 // Close writes the header (Options.Header) and the spooled SQL, last event

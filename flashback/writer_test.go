@@ -68,7 +68,7 @@ func TestReverseOrder(t *testing.T) {
 				skipped := 0
 				for _, ev := range readEvents(t, path) {
 					pos := &rowevent.Position{Start: ev.Offset, End: ev.NextPos, Time: ev.Time()}
-					if q, ok := ev.Payload.(*binlog.Query); ok && !txControl(q.Query) {
+					if q, ok := ev.Payload.(*binlog.Query); ok && !q.Control().IsControl() {
 						skipped++
 					}
 					if rows, ok := ev.Payload.(*binlog.Rows); ok {

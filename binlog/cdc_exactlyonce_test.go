@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -171,7 +172,9 @@ func queryValue(srv *testserver.Server, q string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return r.GetString(0, 0)
+	defer r.Close()
+	v, err := r.GetString(0, 0)
+	return strings.Clone(v), err // GetString aliases a buffer that Close recycles
 }
 
 // restartServer stops the server (SIGTERM, a clean shutdown) and starts it

@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -212,6 +213,10 @@ func OpenStream(ctx context.Context, opts *StreamOptions) (*Stream, error) {
 	if s.ropts.MaxEventSize <= 0 {
 		s.ropts.MaxEventSize = 1 << 30
 	}
+	// The stream keeps the file name for its whole life: copy it, as a
+	// name read with go-mysql (SHOW MASTER STATUS, GetString) aliases a
+	// result buffer that the next query overwrites.
+	o.Position.File = strings.Clone(o.Position.File)
 	s.committed = o.Position
 	s.file = o.Position.File
 	s.q = newRawQueue(o.MaxBuffered)
@@ -479,6 +484,10 @@ func (s *Stream) connect() error {
 	gen := s.gen
 	cctx, ccancel := context.WithCancel(s.ctx)
 	cfg.SynchronousEventHandler = handlerFunc(func(e *replication.BinlogEvent) error {
+		// e.RawData is ours to keep (it becomes Event.Raw): go-mysql reads
+		// each replication packet into a slice of its own (ReadPacket, not
+		// ReadPacketReuseMem), as its asynchronous mode, which queues
+		// events, needs too. Only query results alias pooled buffers.
 		return s.q.push(cctx, rawItem{data: e.RawData, gen: gen})
 	})
 

@@ -90,6 +90,8 @@ func TestStreamReconnectNoDuplicates(t *testing.T) {
 				}
 				f, _ := r.GetString(0, 0)
 				p, _ := r.GetInt(0, 1)
+				f = strings.Clone(f) // GetString aliases a buffer that Close recycles
+				r.Close()
 				c.Close()
 				opts.Position = binlog.Position{File: f, Offset: p}
 			}

@@ -171,7 +171,7 @@ func collationIDs(conn *client.Conn) (map[string]uint16, error) {
 			if null, _ := r.IsNull(i, 1); null {
 				continue
 			}
-			name, err := r.GetString(i, 0)
+			name, err := str(r.Resultset, i, 0)
 			if err != nil {
 				return err
 			}
@@ -206,11 +206,24 @@ func dbFilter(databases []string) (string, []any) {
 	return "TABLE_SCHEMA " + not + "IN (?" + strings.Repeat(", ?", len(list)-1) + ")", args
 }
 
-// strs returns the first n fields of row i as strings.
+// str returns field j of row i as a string of its own. go-mysql's
+// GetString returns a string aliasing the result set's buffer, which goes
+// back to a pool on Close and is overwritten by a later query: a collation
+// name kept as a map key, or a column name kept in a ColumnInfo, would
+// change under us.
+func str(r *mysql.Resultset, i, j int) (string, error) {
+	s, err := r.GetString(i, j)
+	if err != nil {
+		return "", err
+	}
+	return strings.Clone(s), nil
+}
+
+// strs returns the first n fields of row i as strings of their own (see str).
 func strs(r *mysql.Resultset, i, n int) ([]string, error) {
 	f := make([]string, n)
 	for j := range f {
-		s, err := r.GetString(i, j)
+		s, err := str(r, i, j)
 		if err != nil {
 			return nil, fmt.Errorf("schemaload: %w", err)
 		}

@@ -8,7 +8,9 @@
 // $TMPDIR/binlogkit-mariadb-template-* (kept between runs), so a server
 // starts in well under a second on an idle machine. The server listens on a free loopback port, logs in
 // ROW format with server_id=1 and time_zone +00:00, and accepts root without
-// a password over the socket and over TCP from 127.0.0.1.
+// a password over the socket and over TCP from 127.0.0.1. Its character set
+// is utf8mb4 (utf8mb4_general_ci), or MariaDB's compiled-in latin1
+// (latin1_swedish_ci) with Options.DefaultCharset, as on a stock install.
 //
 // A fresh server's first binary log holds only the server's own events
 // (format description, GTID list, binlog checkpoint): the harness's own

@@ -31,6 +31,14 @@ type Options struct {
 	// installed (such as --innodb-page-size): data directories are copied
 	// from a template installed with the harness's own settings.
 	ExtraArgs []string
+	// DefaultCharset keeps the server's compiled-in default character set
+	// (latin1, collation latin1_swedish_ci), as a stock install has, instead
+	// of the harness's utf8mb4 (utf8mb4_general_ci): databases and tables
+	// created without a CHARACTER SET then get latin1. It only changes
+	// character_set_server and collation_server, which are runtime
+	// settings, so the template data directory is the same either way. The
+	// harness's own sessions (Exec, Query, Connect) still use utf8mb4.
+	DefaultCharset bool
 }
 
 // withDefaults validates o and fills in defaults.
@@ -194,8 +202,6 @@ func (s *Server) serverArgs() []string {
 		"--binlog-row-image=" + s.opts.RowImage,
 		"--server-id=1",
 		"--default-time-zone=+00:00",
-		"--character-set-server=utf8mb4",
-		"--collation-server=utf8mb4_general_ci",
 		"--performance-schema=OFF",
 		"--skip-name-resolve",
 		"--max-connections=64",
@@ -204,6 +210,9 @@ func (s *Server) serverArgs() []string {
 		"--skip-slave-start",
 		"--loose-feedback=OFF",
 		"--secure-file-priv=" + s.dir,
+	}
+	if !s.opts.DefaultCharset {
+		args = append(args, "--character-set-server=utf8mb4", "--collation-server=utf8mb4_general_ci")
 	}
 	args = append(args, innodbArgs...)
 	return append(args, s.opts.ExtraArgs...)

@@ -176,6 +176,45 @@ func TestTwoServersAndClose(t *testing.T) {
 	}
 }
 
+// TestDefaultCharset checks that DefaultCharset leaves the server at
+// MariaDB's compiled-in latin1, that the zero value still forces utf8mb4,
+// and that both share the template data directory.
+func TestDefaultCharset(t *testing.T) {
+	utf := Start(t, nil)
+	lat := Start(t, &Options{DefaultCharset: true})
+	if utf.templateKey() != lat.templateKey() {
+		t.Errorf("template keys differ: %s and %s", utf.templateKey(), lat.templateKey())
+	}
+	const q = "SELECT CONCAT(@@character_set_server, ' ', @@collation_server, ' ', @@character_set_connection)"
+	for _, tc := range []struct {
+		s          *Server
+		want, coll string
+	}{
+		{utf, "utf8mb4 utf8mb4_general_ci utf8mb4", "utf8mb4_general_ci"},
+		{lat, "latin1 latin1_swedish_ci utf8mb4", "latin1_swedish_ci"},
+	} {
+		if v, err := tc.s.QueryValue(q); err != nil || v != tc.want {
+			t.Errorf("DefaultCharset=%v: settings %q, %v; want %q", tc.s.Options().DefaultCharset, v, err, tc.want)
+		}
+		if err := tc.s.Exec("CREATE DATABASE d", "CREATE TABLE d.t (s VARCHAR(10))", "INSERT INTO d.t VALUES ('é')"); err != nil {
+			t.Fatal(err)
+		}
+		v, err := tc.s.QueryValue(`SELECT CONCAT(s.DEFAULT_COLLATION_NAME, ' ', c.COLLATION_NAME)
+			FROM information_schema.SCHEMATA s JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = s.SCHEMA_NAME
+			WHERE s.SCHEMA_NAME = 'd'`)
+		if want := tc.coll + " " + tc.coll; err != nil || v != want {
+			t.Errorf("DefaultCharset=%v: database and column collations %q, %v; want %q", tc.s.Options().DefaultCharset, v, err, want)
+		}
+		// The harness's sessions still speak utf8mb4: text is converted.
+		if v, err := tc.s.QueryValue("SELECT s FROM d.t"); err != nil || v != "é" {
+			t.Errorf("DefaultCharset=%v: read back %q, %v; want é", tc.s.Options().DefaultCharset, v, err)
+		}
+	}
+	if v, err := lat.QueryValue("SELECT HEX(s) FROM d.t"); err != nil || v != "E9" {
+		t.Errorf("latin1 column holds %q, %v; want E9", v, err)
+	}
+}
+
 func TestBadOptions(t *testing.T) {
 	for _, o := range []*Options{{RowMetadata: "SOME"}, {RowImage: "HALF"}} {
 		if _, err := o.withDefaults(); err == nil {

@@ -73,6 +73,8 @@ type Event struct {
 	// type this package does not decode (raw bytes pass through, never an
 	// error).
 	Payload Payload
+
+	mem *eventMem // pooled memory of a file reader's event (Release)
 }
 
 // Type returns the event's type code.
@@ -85,6 +87,7 @@ func (e *Event) Time() time.Time { return e.Header.Time() }
 // no memory with the original.
 func (e *Event) Clone() *Event {
 	c := *e
+	c.mem = nil
 	c.Raw = append([]byte(nil), e.Raw...)
 	c.Payload = clonePayload(e.Payload)
 	return &c

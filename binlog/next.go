@@ -105,7 +105,8 @@ func (r *Reader) next() (*Event, error) {
 	if size < int64(hlen) || size > r.opts.MaxEventSize {
 		return nil, r.fail(start, h.Type, fmt.Errorf("%w: header declares %d bytes (allowed %d..%d)", ErrEventTooLarge, size, hlen, r.opts.MaxEventSize))
 	}
-	raw, err := r.readEvent(hdr, size)
+	m := getMem()
+	raw, err := r.readEvent(hdr, size, m)
 	r.off = start + int64(len(raw))
 	if err != nil {
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
@@ -113,9 +114,20 @@ func (r *Reader) next() (*Event, error) {
 		}
 		return nil, r.fail(start, h.Type, err)
 	}
-	ev := &Event{Header: h, File: r.opts.Name, Offset: start, NextPos: start + size, Raw: raw}
-	if err := r.st.decode(ev, hlen, !r.opts.IgnoreChecksums, true); err != nil {
+	ev := &m.ev
+	*ev = Event{Header: h, File: r.opts.Name, Offset: start, NextPos: start + size, Raw: raw, mem: m}
+	r.st.mem = m
+	err = r.st.decode(ev, hlen, !r.opts.IgnoreChecksums, true)
+	r.st.mem = nil
+	if err != nil {
 		return nil, r.fail(start, h.Type, err)
+	}
+	switch ev.Payload.(type) {
+	case *FormatDescription, *TableMap, *TransactionPayload:
+		// The decoder keeps these (or the events expanded from them),
+		// and they point into the raw bytes: the buffer is theirs now,
+		// not the pool's.
+		m.raw = nil
 	}
 	if tp, ok := ev.Payload.(*TransactionPayload); ok && !r.opts.KeepPayloads {
 		inner, err := r.st.expandPayload(ev, tp)
@@ -169,12 +181,22 @@ func (r *Reader) headerLen(t EventType) int {
 
 // readEvent returns the whole event: the header already read plus the rest,
 // read without allocating more than readChunk ahead of the bytes received.
-func (r *Reader) readEvent(hdr []byte, size int64) ([]byte, error) {
+// Events up to maxPooledBytes go into m's buffer, grown as needed.
+func (r *Reader) readEvent(hdr []byte, size int64, m *eventMem) ([]byte, error) {
 	first := size
 	if first > readChunk {
 		first = readChunk
 	}
-	raw := make([]byte, len(hdr), first)
+	var raw []byte
+	switch {
+	case size <= maxPooledBytes && int64(cap(m.raw)) >= size:
+		raw = m.raw[:len(hdr)]
+	case size <= maxPooledBytes:
+		m.raw = make([]byte, len(hdr), first)
+		raw = m.raw
+	default:
+		raw = make([]byte, len(hdr), first)
+	}
 	copy(raw, hdr)
 	for int64(len(raw)) < size {
 		want := size - int64(len(raw))

@@ -68,6 +68,7 @@ type decodeState struct {
 	tables map[uint64]*TableMap
 	opts   *ReaderOptions
 	zstd   *zstd.Decoder // created on the first transaction payload
+	mem    *eventMem     // pooled memory of the event being decoded, or nil
 }
 
 // NewReader returns a Reader reading from src. opts may be nil.

@@ -70,7 +70,18 @@ func decodeRows(t EventType, body []byte, st *decodeState) (*Rows, error) {
 	}
 	phl := postHeaderLen(st, t, defPHL)
 	c := &rdCursor{b: body}
-	r := &Rows{Kind: kind, Partial: t == PartialUpdateRowsEvent}
+	var m *eventMem
+	if st != nil {
+		m = st.mem
+	}
+	var r *Rows
+	if m != nil {
+		r = &m.rows
+		*r = Rows{}
+	} else {
+		r = new(Rows)
+	}
+	r.Kind, r.Partial = kind, t == PartialUpdateRowsEvent
 	if phl == 6 {
 		r.TableID = c.uintN(4, "table id")
 	} else {
@@ -113,7 +124,16 @@ func decodeRows(t EventType, body []byte, st *decodeState) (*Rows, error) {
 	if c.err != nil {
 		return nil, c.err
 	}
-	present := make([]bool, len(cols)*2)
+	var present []bool
+	if m != nil {
+		if cap(m.present) < len(cols)*2 {
+			m.present = make([]bool, len(cols)*2)
+		}
+		present = m.present[:len(cols)*2]
+		clear(present)
+	} else {
+		present = make([]bool, len(cols)*2)
+	}
 	r.Present = present[:len(cols):len(cols)]
 	for i := 0; i < nc; i++ {
 		r.Present[i] = bm[i>>3]&(1<<(i&7)) != 0
@@ -134,7 +154,7 @@ func decodeRows(t EventType, body []byte, st *decodeState) (*Rows, error) {
 	if st != nil && st.opts != nil && st.opts.SkipRowValues {
 		return r, nil
 	}
-	d := rowsDecoder{cols: cols, ncol: nc, partial: r.Partial}
+	d := rowsDecoder{cols: cols, ncol: nc, partial: r.Partial, mem: m}
 	if err := d.decode(r, data, bm, bmAfter); err != nil {
 		if t >= PreGAWriteRowsEvent && t <= PreGADeleteRowsEvent {
 			// MySQL 5.1 pre-GA row images are not always in this layout.
@@ -193,8 +213,9 @@ type rowsDecoder struct {
 	cols    []Column
 	ncol    int // columns in the event's bitmaps (<= len(cols))
 	partial bool
-	njson   int    // JSON columns in the table (PARTIAL_UPDATE_ROWS)
-	arena   []byte // converted bytes (decimal text, JSON text, re-padded BINARY)
+	njson   int       // JSON columns in the table (PARTIAL_UPDATE_ROWS)
+	arena   []byte    // converted bytes (decimal text, JSON text, re-padded BINARY)
+	mem     *eventMem // pooled memory to decode into, or nil
 }
 
 func (d *rowsDecoder) decode(r *Rows, data, bm, bmAfter []byte) error {
@@ -214,30 +235,60 @@ func (d *rowsDecoder) decode(r *Rows, data, bm, bmAfter []byte) error {
 	if len(data) == 0 {
 		return nil
 	}
+	m := d.mem
 	for i := range d.cols {
 		if d.cols[i].Type == TypeNewDecimal {
 			// Decimal text is at most about twice its stored size.
-			d.arena = make([]byte, 0, 2*len(data))
+			if m != nil && cap(m.arena) >= 2*len(data) {
+				d.arena = m.arena[:0]
+			} else {
+				d.arena = make([]byte, 0, 2*len(data))
+				if m != nil {
+					m.arena = d.arena
+				}
+			}
 			break
 		}
 	}
 	// Row images go into chunks of Values: the first holds one row, the
 	// next the estimated rest (from the first row's size), then more
-	// chunks as needed. Nothing is copied and little is left unused.
-	chunk := make([]Value, stride)
+	// chunks as needed. Nothing is copied and little is left unused. With
+	// pooled memory the first chunk is the pool's, as large as it has
+	// grown, and each row is cleared before use (absent columns are the
+	// zero Value).
+	var chunk []Value
 	var rows []Row
+	if m != nil {
+		if cap(m.vals) < stride {
+			m.vals = make([]Value, max(8*stride, 512))
+		}
+		chunk = m.vals[:cap(m.vals)]
+		rows = m.rowList[:0]
+	} else {
+		chunk = make([]Value, stride)
+	}
 	pos := 0
 	for pos < len(data) {
 		if len(chunk) < stride {
 			per := pos / len(rows)
 			n := (len(data)-pos)/max(per, 1) + 1
+			if m != nil {
+				// Grow the pool's chunk for the next events.
+				n = max(n, 2*cap(m.vals)/stride)
+			}
 			chunk = make([]Value, n*stride)
-			if rows == nil || cap(rows)-len(rows) < n {
+			if m != nil {
+				m.vals = chunk
+			}
+			if cap(rows)-len(rows) < n {
 				rows = append(make([]Row, 0, len(rows)+n), rows...)
 			}
 		}
 		row := chunk[:stride:stride]
 		chunk = chunk[stride:]
+		if m != nil {
+			clear(row)
+		}
 		rowStart := pos
 		var err error
 		if r.Kind == Update {
@@ -264,6 +315,9 @@ func (d *rowsDecoder) decode(r *Rows, data, bm, bmAfter []byte) error {
 			rw.After = row[ncols:]
 		}
 		rows = append(rows, rw)
+	}
+	if m != nil {
+		m.rowList = rows
 	}
 	r.Rows = rows
 	return nil

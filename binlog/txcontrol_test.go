@@ -18,7 +18,7 @@ func TestStatementControl(t *testing.T) {
 		"RELEASE SAVEPOINT a": TxReleaseSavepoint, "RELEASE_LOCK('x')": TxNone,
 		"XA START 'x'": TxXAStart, "XA BEGIN 'x'": TxXAStart, "XA END 'x'": TxXAEnd,
 		"XA PREPARE 'x'": TxXAPrepare, "XA COMMIT 'x'": TxXACommit, "xa commit 'x' one phase": TxXACommit,
-		"XA ROLLBACK 'x'": TxXARollback,
+		"XA ROLLBACK 'x'":        TxXARollback,
 		"CREATE TABLE t (a int)": TxNone, "INSERT INTO rollback VALUES (1)": TxNone,
 		"`COMMIT`": TxNone, "": TxNone, "/* unterminated": TxNone,
 	} {

@@ -19,15 +19,25 @@ import (
 // returns the server and its closed binlog paths.
 func smallChain(t *testing.T, n, perFile int) (*testserver.Server, []string) {
 	t.Helper()
+	s, paths, _ := smallChainMarks(t, n, perFile)
+	return s, paths
+}
+
+// smallChainMarks is smallChain that also returns where the server stood
+// after each transaction.
+func smallChainMarks(t *testing.T, n, perFile int) (*testserver.Server, []string, []mark) {
+	t.Helper()
 	s := testserver.Start(t, nil)
 	if err := s.Exec("CREATE DATABASE d", "CREATE TABLE d.t (id INT PRIMARY KEY, v INT)"); err != nil {
 		t.Fatal(err)
 	}
+	var marks []mark
 	for i := 0; i < n; i++ {
 		if err := s.Exec(fmt.Sprintf("SET TIMESTAMP = %d", acceptanceBase+i), "BEGIN",
 			fmt.Sprintf("INSERT INTO d.t VALUES (%d, %d)", i, i), "COMMIT"); err != nil {
 			t.Fatal(err)
 		}
+		marks = append(marks, markNow(t, s))
 		if i%perFile == perFile-1 {
 			if err := s.FlushBinaryLogs(); err != nil {
 				t.Fatal(err)
@@ -38,7 +48,38 @@ func smallChain(t *testing.T, n, perFile int) (*testserver.Server, []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, paths[:len(paths)-1]
+	return s, paths[:len(paths)-1], marks
+}
+
+// mark is where a server stood after a transaction, as a base backup taken
+// then records it: SHOW MASTER STATUS and @@gtid_binlog_pos.
+type mark struct {
+	pos   binlog.Position
+	gtids *binlog.GTIDSet
+}
+
+func markNow(t *testing.T, s *testserver.Server) mark {
+	t.Helper()
+	rows, err := s.Query("SHOW MASTER STATUS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || len(rows[0]) < 2 {
+		t.Fatalf("SHOW MASTER STATUS: %q", rows)
+	}
+	pos, err := binlog.ParsePosition(string(rows[0][0]) + ":" + string(rows[0][1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := s.QueryValue("SELECT @@gtid_binlog_pos")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gtids, err := binlog.ParseGTIDSet(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mark{pos: pos, gtids: gtids}
 }
 
 func names(recs []*Record) []string {
@@ -167,6 +208,101 @@ func TestPlanTargets(t *testing.T) {
 	if _, err := ParseTime("2027-01-15T10:30:00"); err == nil {
 		t.Error("ParseTime accepted a time without offset")
 	}
+}
+
+// TestPlanTargetAtBase plans from a base backup (its position, or its
+// GTID set) to targets at the base, just after it and before it. A target
+// the base already holds replays nothing, whatever its kind; the next
+// transaction's GTID, commit time or end position replays exactly that
+// transaction; a target the base is past is ErrTarget.
+func TestPlanTargetAtBase(t *testing.T) {
+	ctx := context.Background()
+	// Four transactions a file: transaction 3 ends binlog.000001, 5 is in
+	// the middle of binlog.000002.
+	_, paths, marks := smallChainMarks(t, 12, 4)
+	store := newMemStore()
+	a, err := NewArchiver(&Options{Store: store, Codec: Zstd})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.ArchiveFiles(ctx, paths); err != nil {
+		t.Fatal(err)
+	}
+	at := func(i int) time.Time { return time.Unix(acceptanceBase+int64(i), 0) }
+	for _, k := range []int{3, 4, 5} {
+		for _, byGTID := range []bool{false, true} {
+			base := Base{Position: marks[k].pos}
+			// Where the replay of the next transaction starts: a GTID
+			// base after a file's last transaction starts the next file.
+			start := marks[k].pos
+			if byGTID {
+				base = Base{GTIDs: marks[k].gtids}
+				if marks[k+1].pos.File != start.File {
+					start = binlog.Position{File: marks[k+1].pos.File, Offset: 4}
+				}
+			}
+			name := fmt.Sprintf("base %s after transaction %d", marks[k].pos, k)
+			if byGTID {
+				name = fmt.Sprintf("base GTIDs %s", marks[k].gtids)
+			}
+			t.Run(name, func(t *testing.T) {
+				plan := func(target Target) (*Plan, error) {
+					return MakePlan(ctx, store, &PlanOptions{Base: base, Target: target})
+				}
+				for _, target := range []Target{
+					{GTIDs: marks[k].gtids},
+					{Time: at(k)},
+					{Time: at(k).Add(500 * time.Millisecond)},
+					{Position: marks[k].pos},
+				} {
+					p, err := plan(target)
+					if err != nil {
+						t.Errorf("target %s: %v", targetString(target), err)
+						continue
+					}
+					if len(p.Files) != 0 {
+						t.Errorf("target %s at the base: plan %s to %s in %d files, want nothing to replay",
+							targetString(target), p.Start, p.Stop, len(p.Files))
+					}
+				}
+				for _, target := range []Target{
+					{GTIDs: marks[k+1].gtids},
+					{Time: at(k + 1)},
+					{Position: marks[k+1].pos},
+				} {
+					p, err := plan(target)
+					if err != nil {
+						t.Errorf("target %s: %v", targetString(target), err)
+						continue
+					}
+					if p.Start != start || p.Stop != marks[k+1].pos {
+						t.Errorf("target %s just after the base: plan %s to %s, want %s to %s (transaction %d)",
+							targetString(target), p.Start, p.Stop, start, marks[k+1].pos, k+1)
+					}
+				}
+				for _, target := range []Target{
+					{GTIDs: marks[k-1].gtids},
+					{Time: at(k - 1)},
+					{Time: at(k).Add(-time.Millisecond)},
+					{Position: marks[k-1].pos},
+				} {
+					if p, err := plan(target); !errors.Is(err, ErrTarget) {
+						t.Errorf("target %s before the base: %+v, %v; want ErrTarget", targetString(target), p, err)
+					}
+				}
+			})
+		}
+	}
+}
+
+func targetString(t Target) string {
+	switch {
+	case t.GTIDs != nil:
+		return "GTIDs " + t.GTIDs.String()
+	case !t.Time.IsZero():
+		return "time " + t.Time.UTC().Format(time.RFC3339Nano)
+	}
+	return "position " + t.Position.String()
 }
 
 func TestRetention(t *testing.T) {

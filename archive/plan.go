@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,16 +13,27 @@ import (
 
 // Target is where a point-in-time recovery stops. Exactly one field is
 // set.
+//
+// A target the base already holds gives a plan with nothing to replay; a
+// target the base is past (the base holds a transaction committed after
+// it) is ErrTarget, as replaying cannot undo a transaction.
 type Target struct {
 	// Time: replay every transaction committed at or before Time, nothing
-	// committed after (see the package doc for commit times).
+	// committed after (see the package doc for commit times). A time
+	// before the next transaction after the base replays nothing; a time
+	// before the commit of the base's last transaction is before the base
+	// (ErrTarget).
 	Time time.Time
 	// GTIDs: replay until every GTID of the set has been executed, and
-	// stop right after the transaction that completes it.
+	// stop right after the transaction that completes it. The base holds
+	// the target when its last transaction completed the set; when an
+	// earlier one did, the base is past the target.
 	GTIDs *binlog.GTIDSet
 	// Position: replay up to this position (exclusive): events starting at
 	// or after Position.Offset in Position.File are not replayed. It should
-	// be a transaction boundary.
+	// be a transaction boundary. A position between the end of the base's
+	// last transaction and the base replays nothing; an earlier one is
+	// before the base.
 	Position binlog.Position
 }
 
@@ -58,7 +70,8 @@ type Plan struct {
 	Files []PlanFile
 	// Start is where replay begins (first file, offset) and Stop where it
 	// ends (last file, exclusive offset): mariadb-binlog / mysqlbinlog
-	// --start-position=Start.Offset --stop-position=Stop.Offset.
+	// --start-position=Start.Offset --stop-position=Stop.Offset. When
+	// Files is empty, both are the base's position in the archive.
 	Start, Stop binlog.Position
 	// LastCommit is the commit time of the last transaction replayed, when
 	// the plan found it by scanning (time and GTID targets).
@@ -104,8 +117,8 @@ func ParseTime(s string) (time.Time, error) {
 
 // MakePlan computes which archived files to replay, from where and to where,
 // to bring a base backup to the target. It refuses to cross a break in the
-// chain (ErrGap, ErrFork, naming the missing file) and a target the archive
-// does not reach yet (ErrTarget).
+// chain (ErrGap, ErrFork, naming the missing file), a target the archive
+// does not reach yet and a target the base is already past (ErrTarget).
 func MakePlan(ctx context.Context, s Store, opts *PlanOptions) (*Plan, error) {
 	if opts == nil {
 		return nil, errors.New("archive: Plan needs a target")
@@ -147,6 +160,10 @@ func (p *planner) plan() (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	base := binlog.Position{File: p.m.Records[i0].Name, Offset: start}
+	if held, err := p.heldByBase(i0, start); err != nil || held {
+		return &Plan{Start: base, Stop: base}, err
+	}
 	plan := &Plan{}
 	add := func(i int, stop int64) {
 		rec := p.m.Records[i]
@@ -185,14 +202,176 @@ func (p *planner) plan() (*Plan, error) {
 			add(i, stop.offset)
 			plan.LastCommit = stop.time
 		}
-		last := plan.Files[len(plan.Files)-1]
-		plan.Start = binlog.Position{File: plan.Files[0].Record.Name, Offset: plan.Files[0].Start}
-		plan.Stop = binlog.Position{File: last.Record.Name, Offset: last.Stop}
-		return plan, nil
+		return p.finish(plan, base)
 	}
 	last := p.m.Last()
 	return nil, fmt.Errorf("%w: the archive ends with %s (last commit %s) before the target",
 		ErrTarget, last.Name, last.LastCommitTime.Format(time.RFC3339Nano))
+}
+
+// finish leaves out of plan the files with nothing to replay and sets its
+// Start and Stop; a plan left with no file starts and stops at base.
+func (p *planner) finish(plan *Plan, base binlog.Position) (*Plan, error) {
+	// A range is empty when the base is at the end of its file or the
+	// target at the start of its file.
+	plan.Files = slices.DeleteFunc(plan.Files, func(f PlanFile) bool { return f.Start == f.Stop })
+	if plan.LastCommit.IsZero() {
+		// The plan does not stop at a commit it found: it may hold none
+		// (a base after the last transaction of its file, a target before
+		// the first one of the next file). Later files are the cheaper
+		// to look into: the first may need reading up to the base.
+		held := false
+		for i := len(plan.Files) - 1; i >= 0 && !held; i-- {
+			var err error
+			if held, err = p.holdsCommit(plan.Files[i]); err != nil {
+				return nil, err
+			}
+		}
+		if !held {
+			plan.Files = nil
+		}
+	}
+	if len(plan.Files) == 0 {
+		return &Plan{Start: base, Stop: base}, nil
+	}
+	first, last := plan.Files[0], plan.Files[len(plan.Files)-1]
+	plan.Start = binlog.Position{File: first.Record.Name, Offset: first.Start}
+	plan.Stop = binlog.Position{File: last.Record.Name, Offset: last.Stop}
+	return plan, nil
+}
+
+// holdsCommit reports whether a transaction ends in f's range.
+func (p *planner) holdsCommit(f PlanFile) (bool, error) {
+	rec := f.Record
+	switch {
+	case f.Start >= f.Stop || rec.Transactions == 0:
+		return false, nil
+	case f.Start <= rec.StartPos && f.Stop >= rec.EndPos:
+		return true, nil
+	}
+	first, found, err := p.scan(rec, f.Start, func(commitInfo) bool { return true })
+	return found && first.offset <= f.Stop, err
+}
+
+// heldByBase reports whether the base, file i0 at offset start, already
+// holds a GTID or position target, and returns ErrTarget when the base is
+// past any target. Whether a later time target replays anything is left
+// to stopIn.
+func (p *planner) heldByBase(i0 int, start int64) (bool, error) {
+	t := p.o.Target
+	rec := p.m.Records[i0]
+	base := binlog.Position{File: rec.Name, Offset: start}
+	switch {
+	case t.GTIDs != nil:
+		next, err := rec.next()
+		if err != nil || !containsSet(next, t.GTIDs) {
+			return false, err
+		}
+		executed, last, err := p.lastCommit(rec, start)
+		if err != nil || !containsSet(executed, t.GTIDs) {
+			return false, err
+		}
+		if last == nil {
+			if last, _, err = p.lastTxBefore(i0); err != nil {
+				return false, err
+			}
+		}
+		// The base holds the target. It is at the target if its last
+		// transaction completed the set, past it if an earlier one did.
+		// Without its last transaction in the archive, it is taken to be
+		// at the target.
+		if last != nil && containsSet(last.before, t.GTIDs) {
+			return false, fmt.Errorf("%w: target GTIDs %s are before the base %s (executed before its last transaction, which ends at %s)",
+				ErrTarget, t.GTIDs, base, last.end)
+		}
+		return true, nil
+	case !t.Time.IsZero():
+		_, last, err := p.lastCommit(rec, start)
+		if err == nil && last == nil {
+			last, _, err = p.lastTxBefore(i0)
+		}
+		if err == nil && last != nil && last.time.After(t.Time) {
+			err = fmt.Errorf("%w: target time %s is before the base %s (its last transaction committed at %s)",
+				ErrTarget, t.Time.Format(time.RFC3339Nano), base, last.time.Format(time.RFC3339Nano))
+		}
+		return false, err
+	case !t.Position.IsZero():
+		switch c := t.Position.Compare(base); {
+		case c > 0:
+			return false, nil
+		case c == 0:
+			return true, nil
+		}
+		// Before the base: the base holds the target if no transaction
+		// ends between them.
+		_, last, err := p.lastCommit(rec, start)
+		lo := i0
+		if err == nil && last == nil {
+			last, lo, err = p.lastTxBefore(i0)
+		}
+		if err != nil {
+			return false, err
+		}
+		if last != nil && t.Position.Compare(last.end) < 0 {
+			return false, fmt.Errorf("%w: target %s is before the base %s (its last transaction ends at %s)", ErrTarget, t.Position, base, last.end)
+		}
+		for _, r := range p.m.Records[lo:i0] {
+			if r.Name == t.Position.File {
+				if t.Position.Offset < r.StartPos || t.Position.Offset > r.EndPos {
+					return false, fmt.Errorf("%w: target %s outside %s (%d-%d)", ErrTarget, t.Position, r.Name, r.StartPos, r.EndPos)
+				}
+				return true, nil
+			}
+		}
+		if t.Position.File == rec.Name && t.Position.Offset >= rec.StartPos {
+			return true, nil
+		}
+		return false, fmt.Errorf("%w: target %s is before the base %s", ErrTarget, t.Position, base)
+	}
+	return false, nil
+}
+
+// txEnd is the end of a committed transaction and the GTIDs executed
+// before it.
+type txEnd struct {
+	end    binlog.Position
+	time   time.Time // commit time
+	before *binlog.GTIDSet
+}
+
+// lastCommit scans rec up to offset at: it returns the GTIDs executed there
+// and the last transaction of rec that ends at or before at, nil if none.
+func (p *planner) lastCommit(rec *Record, at int64) (*binlog.GTIDSet, *txEnd, error) {
+	executed, err := rec.prev()
+	if err != nil || at <= rec.StartPos || rec.Transactions == 0 {
+		return executed, nil, err
+	}
+	var last *txEnd
+	_, _, err = p.scan(rec, 0, func(c commitInfo) bool {
+		if c.end > at {
+			return true
+		}
+		last = &txEnd{end: binlog.Position{File: rec.Name, Offset: c.end}, time: c.time, before: executed}
+		executed = c.executed.Clone()
+		return false
+	})
+	return executed, last, err
+}
+
+// lastTxBefore returns the last transaction of the records before record
+// i that form one chain with it (nil if none), and the index of the
+// earliest record it looked at.
+func (p *planner) lastTxBefore(i int) (*txEnd, int, error) {
+	for ; i > 0; i-- {
+		prev, rec := p.m.Records[i-1], p.m.Records[i]
+		if checkLink(prev, rec) != nil {
+			return nil, i, nil
+		}
+		if _, last, err := p.lastCommit(prev, prev.EndPos); err != nil || last != nil {
+			return last, i - 1, err
+		}
+	}
+	return nil, 0, nil
 }
 
 // start returns the index of the first file to replay and the offset in it.

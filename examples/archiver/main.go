@@ -252,6 +252,9 @@ func (c *config) run(ctx context.Context, cmd string, stdout, stderr io.Writer) 
 		if err != nil {
 			return err
 		}
+		if len(plan.Files) == 0 {
+			fmt.Fprintln(stdout, "nothing to replay: the base already holds the target")
+		}
 		for _, f := range plan.Files {
 			fmt.Fprintf(stdout, "%s\t%d\t%d\n", f.Record.Name, f.Start, f.Stop)
 		}

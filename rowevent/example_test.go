@@ -16,8 +16,13 @@ func Example() {
 	}}}
 	fwd, _ := rowevent.Forward(rows, nil)
 	inv, _ := rowevent.Inverse(rows, nil)
-	fmt.Print(fwd, inv)
+	hex, _ := rowevent.Forward(rows, &rowevent.Options{HexStrings: true})
+	fmt.Print(rowevent.Header, fwd, inv, hex)
 	// Output:
-	// UPDATE `shop`.`users` SET `name`=_latin1 X'4A6F73E9' WHERE `id`=7;
+	// SET NAMES utf8mb4;
+	// SET time_zone='+00:00';
+	// SET SESSION sql_mode='NO_AUTO_VALUE_ON_ZERO';
+	// UPDATE `shop`.`users` SET `name`='José' WHERE `id`=7;
 	// UPDATE `shop`.`users` SET `name`='O''Hara' WHERE `id`=7;
+	// UPDATE `shop`.`users` SET `name`=_latin1 X'4A6F73E9' WHERE `id`=7;
 }

@@ -16,7 +16,7 @@ const (
 
 // Options tunes the SQL. The zero value (or a nil *Options) locates rows by
 // primary key, sets only changed columns in UPDATE, writes one row per
-// INSERT and no comments.
+// INSERT, writes text as text ('émile') and no comments.
 type Options struct {
 	// WhereAllColumns locates rows by every column of the image, with
 	// LIMIT 1, even when the primary key is known.
@@ -34,8 +34,17 @@ type Options struct {
 	// InsertMode is INSERT, INSERT IGNORE or REPLACE.
 	InsertMode InsertMode
 	// JSONCast writes JSON values (MySQL's binary JSON) as
-	// CAST(… AS JSON).
+	// CAST(… AS JSON), for MySQL.
 	JSONCast bool
+	// HexStrings writes every character string that is not printable ASCII
+	// (without a backslash) as _charset X'…', and compares strings in WHERE
+	// with X'…', as versions before text literals did: SQL that means the
+	// same whatever the session's sql_mode and connection character set,
+	// but that nobody can review (binlog2sql's --hex-strings). By default
+	// text that can travel exactly through the utf8mb4 connection of Header
+	// is written as text: 'émile', '李四', 'a\nb' (see the package
+	// documentation).
+	HexStrings bool
 	// PositionalNames names columns `@1`, `@2`, … when the table map does not
 	// know their names, instead of failing with ErrNoColumnNames. The SQL
 	// then applies only to a table whose columns have those names.

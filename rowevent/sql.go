@@ -3,6 +3,7 @@ package rowevent
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/binlogkit/binlogkit/binlog"
@@ -69,6 +70,7 @@ func appendSQL(dst []byte, rows *binlog.Rows, opts *Options, inverse bool) ([]by
 		b.opts = *opts
 	}
 	b.vopts.JSONCast = b.opts.JSONCast
+	b.vopts.TextLiterals = !b.opts.HexStrings
 	if err := b.init(); err != nil {
 		return dst, err
 	}
@@ -165,15 +167,26 @@ func (b *builder) jsonDiff(dst []byte, v binlog.Value, col int) []byte {
 	dst = sqlquote.AppendIdent(dst, b.names[col])
 	for _, d := range diffs {
 		dst = append(dst, ", "...)
-		dst = sqlquote.AppendString(dst, d.Path)
+		dst = b.text(dst, []byte(d.Path))
 		if d.Op != binlog.JSONRemove {
 			dst = append(dst, ", CAST("...)
-			dst = sqlquote.AppendCharsetString(dst, d.Value, "utf8mb4")
+			dst = b.text(dst, d.Value)
 			dst = append(dst, " AS JSON)"...)
 		}
 		dst = append(dst, ')')
 	}
 	return dst
+}
+
+// text appends s, UTF-8 text, as a literal: text unless Options.HexStrings
+// (or AppendText cannot), else as sqlquote.AppendCharsetString.
+func (b *builder) text(dst, s []byte) []byte {
+	if b.vopts.TextLiterals {
+		if d, ok := sqlquote.AppendText(dst, s, "utf8mb4"); ok {
+			return d
+		}
+	}
+	return sqlquote.AppendCharsetString(dst, s, "utf8mb4")
 }
 
 // end closes a statement, with the position comment when asked.
@@ -378,18 +391,11 @@ func pick(img, alt []binlog.Value, i int) binlog.Value {
 	return v
 }
 
-// unreliable reports whether equality on v may fail to find the row.
-func unreliable(v binlog.Value) bool {
-	switch v.Kind() {
-	case binlog.KindFloat, binlog.KindDouble, binlog.KindJSON:
-		return true
-	}
-	return false
-}
-
 // where writes " WHERE …" locating the row of img (alt fills absent
 // columns): by primary key when known, present and not disabled, else by
-// every reliable column with LIMIT 1, character strings compared as bytes.
+// every column with LIMIT 1, so that only a row identical to the image (in
+// every column the server can compare exactly) can be the one changed. See
+// the package documentation for how each kind of column is compared.
 func (b *builder) where(dst []byte, img, alt []binlog.Value) ([]byte, error) {
 	if len(img) != len(b.names) || (alt != nil && len(alt) != len(b.names)) {
 		return dst, fmt.Errorf("rowevent: row has %d values, table has %d columns", len(img), len(b.names))
@@ -416,44 +422,152 @@ func (b *builder) where(dst []byte, img, alt []binlog.Value) ([]byte, error) {
 			return dst, nil
 		}
 	}
-	n := 0
-	for pass := 0; pass < 2 && n == 0; pass++ {
+	n, json, negZero := 0, false, false
+	for i := range img {
+		v := pick(img, alt, i)
+		switch v.Kind() {
+		case binlog.KindAbsent, binlog.KindJSONDiff:
+			continue
+		case binlog.KindJSON:
+			json = true
+			continue
+		case binlog.KindFloat, binlog.KindDouble:
+			negZero = negZero || isNegZero(v)
+		}
+		if n > 0 {
+			dst = append(dst, " AND "...)
+		}
+		var err error
+		if dst, err = b.match(dst, v, i); err != nil {
+			return dst, err
+		}
+		n++
+	}
+	// MySQL JSON is matched in ORDER BY (see jsonMatch), unless nothing
+	// else locates the row.
+	jsonWhere := json && n == 0
+	if jsonWhere {
 		for i := range img {
-			v := pick(img, alt, i)
-			if v.Kind() == binlog.KindAbsent || v.Kind() == binlog.KindJSONDiff || (pass == 0 && unreliable(v)) {
-				continue
+			if v := pick(img, alt, i); v.Kind() == binlog.KindJSON {
+				if n > 0 {
+					dst = append(dst, " AND "...)
+				}
+				dst = b.jsonMatch(dst, v, i)
+				n++
 			}
-			if n > 0 {
-				dst = append(dst, " AND "...)
-			}
-			var err error
-			if v.Kind() == binlog.KindString {
-				// Compare bytes, not characters: under the column's
-				// collation 'a' may equal 'A', 'à' or 'a ', and LIMIT 1
-				// could pick another row. (MariaDB compares `v`=X'20' in
-				// the column's collation; the CAST makes it binary.)
-				dst = append(dst, "CAST("...)
-				dst = sqlquote.AppendIdent(dst, b.names[i])
-				dst = append(dst, " AS BINARY)="...)
-				dst = sqlquote.AppendHex(dst, v.Bytes())
-			} else if dst, err = b.cond(dst, v, i); err != nil {
-				return dst, err
-			}
-			n++
 		}
 	}
 	if n == 0 {
 		return dst, ErrIncompleteImage
 	}
+	np := 0
+	for i := 0; i < len(img) && ((json && !jsonWhere) || negZero); i++ {
+		v := pick(img, alt, i)
+		switch {
+		case v.Kind() == binlog.KindJSON && !jsonWhere:
+		case isNegZero(v):
+		default:
+			continue
+		}
+		if np == 0 {
+			dst = append(dst, " ORDER BY "...)
+		} else {
+			dst = append(dst, ", "...)
+		}
+		dst = append(dst, '(')
+		if v.Kind() == binlog.KindJSON {
+			dst = b.jsonMatch(dst, v, i)
+		} else {
+			dst = b.atan2(dst, i)
+			dst = append(dst, "<0"...)
+		}
+		dst = append(dst, ") DESC"...)
+		np++
+	}
 	return append(dst, " LIMIT 1"...), nil
 }
 
-// cond writes `col`=literal or `col` IS NULL.
+// match writes the condition on column i that only the stored value v
+// meets: IS NULL; character strings compared as bytes; FLOAT and DOUBLE by
+// their exact value and, for a zero, its sign; others by =.
+func (b *builder) match(dst []byte, v binlog.Value, i int) ([]byte, error) {
+	switch v.Kind() {
+	case binlog.KindString:
+		// Compare bytes, not characters: under the column's collation 'a'
+		// may equal 'A', 'à' or 'a ', and LIMIT 1 could pick another row.
+		// (MariaDB compares `v`=X'20' in the column's collation; the CAST
+		// makes it binary.)
+		dst = append(dst, "CAST("...)
+		dst = sqlquote.AppendIdent(dst, b.names[i])
+		dst = append(dst, " AS BINARY)="...)
+		c := binlog.Column{Collation: v.Collation()}
+		return sqlquote.AppendBinaryOperand(dst, v.Bytes(), c.Charset(), &b.vopts), nil
+	case binlog.KindFloat, binlog.KindDouble:
+		dst, err := b.cond(dst, v, i)
+		if err != nil || !isZero(v) || isNegZero(v) {
+			return dst, err
+		}
+		// = finds -0 too, which MySQL stores (MariaDB stores 0); a -0 is
+		// preferred in ORDER BY instead (where).
+		dst = append(dst, " AND "...)
+		dst = b.atan2(dst, i)
+		return append(dst, ">0"...), nil
+	}
+	return b.cond(dst, v, i)
+}
+
+// atan2 writes ATAN2(`col`,-1): pi for 0, -pi for -0.
+func (b *builder) atan2(dst []byte, i int) []byte {
+	dst = append(dst, "ATAN2("...)
+	dst = sqlquote.AppendIdent(dst, b.names[i])
+	return append(dst, ",-1)"...)
+}
+
+// jsonMatch writes the comparison of column i with v, a MySQL JSON value:
+// `col`=CAST('…' AS JSON) with Options.JSONCast (MySQL compares JSON
+// values), else CAST(`col` AS BINARY)='…' (the text, as MariaDB stores
+// it).
+func (b *builder) jsonMatch(dst []byte, v binlog.Value, i int) []byte {
+	if b.opts.JSONCast {
+		dst = sqlquote.AppendIdent(dst, b.names[i])
+		dst = append(dst, "=CAST("...)
+		dst = b.text(dst, v.Bytes())
+		return append(dst, " AS JSON)"...)
+	}
+	dst = append(dst, "CAST("...)
+	dst = sqlquote.AppendIdent(dst, b.names[i])
+	dst = append(dst, " AS BINARY)="...)
+	return sqlquote.AppendBinaryOperand(dst, v.Bytes(), "utf8mb4", &b.vopts)
+}
+
+func isZero(v binlog.Value) bool {
+	if v.Kind() == binlog.KindFloat {
+		return v.Float32() == 0
+	}
+	return v.Kind() == binlog.KindDouble && v.Float64() == 0
+}
+
+func isNegZero(v binlog.Value) bool {
+	if v.Kind() == binlog.KindFloat {
+		return v.Float32() == 0 && math.Signbit(float64(v.Float32()))
+	}
+	return v.Kind() == binlog.KindDouble && v.Float64() == 0 && math.Signbit(v.Float64())
+}
+
+// cond writes `col`=literal or `col` IS NULL; FLOAT and DOUBLE literals
+// are exact (sqlquote.AppendCompared).
 func (b *builder) cond(dst []byte, v binlog.Value, i int) ([]byte, error) {
 	dst = sqlquote.AppendIdent(dst, b.names[i])
 	if v.Kind() == binlog.KindNull {
 		return append(dst, " IS NULL"...), nil
 	}
 	dst = append(dst, '=')
+	if k := v.Kind(); k == binlog.KindFloat || k == binlog.KindDouble {
+		d, err := sqlquote.AppendCompared(dst, v, &b.vopts)
+		if err != nil {
+			return d, fmt.Errorf("column %s: %w: %v", b.names[i], ErrNoLiteral, err)
+		}
+		return d, nil
+	}
 	return b.value(dst, v, i)
 }

@@ -69,15 +69,21 @@ func TestStatements(t *testing.T) {
 			"UPDATE `db`.`t``1` SET `id`=1 WHERE `id`=10;\n",
 	}, {
 		name: "update all columns", rows: upd, opts: &Options{UpdateAllColumns: true, WhereAllColumns: true, Position: pos},
-		forward: "UPDATE `db`.`t``1` SET `id`=10, `name`='a', `f`=1.5 WHERE `id`=1 AND CAST(`name` AS BINARY)=X'61' LIMIT 1; #start 4 end 120 time 2024-05-01 12:00:00 gtid 0-1-7\n" +
-			"UPDATE `db`.`t``1` SET `id`=2, `name`='b', `f`=2 WHERE `id`=2 AND `name` IS NULL LIMIT 1; #start 4 end 120 time 2024-05-01 12:00:00 gtid 0-1-7\n",
-		inverse: "UPDATE `db`.`t``1` SET `id`=2, `name`=NULL, `f`=2 WHERE `id`=2 AND CAST(`name` AS BINARY)=X'62' LIMIT 1; #start 4 end 120 time 2024-05-01 12:00:00 gtid 0-1-7\n" +
-			"UPDATE `db`.`t``1` SET `id`=1, `name`='a', `f`=1.5 WHERE `id`=10 AND CAST(`name` AS BINARY)=X'61' LIMIT 1; #start 4 end 120 time 2024-05-01 12:00:00 gtid 0-1-7\n",
+		forward: "UPDATE `db`.`t``1` SET `id`=10, `name`='a', `f`=1.5 WHERE `id`=1 AND CAST(`name` AS BINARY)='a' AND `f`=1.5e0 LIMIT 1; #start 4 end 120 time 2024-05-01 12:00:00 gtid 0-1-7\n" +
+			"UPDATE `db`.`t``1` SET `id`=2, `name`='b', `f`=2 WHERE `id`=2 AND `name` IS NULL AND `f`=2e0 LIMIT 1; #start 4 end 120 time 2024-05-01 12:00:00 gtid 0-1-7\n",
+		inverse: "UPDATE `db`.`t``1` SET `id`=2, `name`=NULL, `f`=2 WHERE `id`=2 AND CAST(`name` AS BINARY)='b' AND `f`=2e0 LIMIT 1; #start 4 end 120 time 2024-05-01 12:00:00 gtid 0-1-7\n" +
+			"UPDATE `db`.`t``1` SET `id`=1, `name`='a', `f`=1.5 WHERE `id`=10 AND CAST(`name` AS BINARY)='a' AND `f`=1.5e0 LIMIT 1; #start 4 end 120 time 2024-05-01 12:00:00 gtid 0-1-7\n",
 	}, {
 		name: "delete no pk", rows: del, opts: &Options{InsertBatch: 10, InsertMode: InsertIgnore},
-		forward: "DELETE FROM `db`.`t``1` WHERE `id`=1 AND `name` IS NULL LIMIT 1;\n" +
-			"DELETE FROM `db`.`t``1` WHERE `id`=2 AND CAST(`name` AS BINARY)=X'62' LIMIT 1;\n",
+		forward: "DELETE FROM `db`.`t``1` WHERE `id`=1 AND `name` IS NULL AND `f`=1.5e0 LIMIT 1;\n" +
+			"DELETE FROM `db`.`t``1` WHERE `id`=2 AND CAST(`name` AS BINARY)='b' AND `f`=2e0 LIMIT 1;\n",
 		inverse: "INSERT IGNORE INTO `db`.`t``1` (`id`, `name`, `f`) VALUES (2, 'b', 2), (1, NULL, 1.5);\n",
+	}, {
+		name: "delete no pk hex strings", rows: del, opts: &Options{HexStrings: true},
+		forward: "DELETE FROM `db`.`t``1` WHERE `id`=1 AND `name` IS NULL AND `f`=1.5e0 LIMIT 1;\n" +
+			"DELETE FROM `db`.`t``1` WHERE `id`=2 AND CAST(`name` AS BINARY)=X'62' AND `f`=2e0 LIMIT 1;\n",
+		inverse: "INSERT INTO `db`.`t``1` (`id`, `name`, `f`) VALUES (2, 'b', 2);\n" +
+			"INSERT INTO `db`.`t``1` (`id`, `name`, `f`) VALUES (1, NULL, 1.5);\n",
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := Forward(tc.rows, tc.opts)

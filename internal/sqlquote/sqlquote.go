@@ -2,13 +2,22 @@
 // quoting in binlogkit. Every package that writes SQL (rowevent, anonymize,
 // flashback) uses it.
 //
-// The literals it writes mean the same thing whatever the session's sql_mode
-// (NO_BACKSLASH_ESCAPES or not, ANSI_QUOTES or not) and whatever the
-// connection character set: quoted strings hold only printable ASCII other
-// than the backslash (a quote is doubled, never backslash-escaped), and
-// anything else is written in hexadecimal, X'…', with a character set
-// introducer (_latin1 X'…') for character strings. Identifiers are always
-// quoted with backquotes.
+// By default the literals it writes mean the same thing whatever the
+// session's sql_mode (NO_BACKSLASH_ESCAPES or not, ANSI_QUOTES or not) and
+// whatever the connection character set: quoted strings hold only printable
+// ASCII other than the backslash (a quote is doubled, never
+// backslash-escaped), and anything else is written in hexadecimal, X'…',
+// with a character set introducer (_latin1 X'…') for character strings.
+// Identifiers are always quoted with backquotes.
+//
+// ValueOptions.TextLiterals (and AppendText, AppendBinaryOperand) trade that
+// independence for SQL that a reader can review: text is written as text,
+// 'émile', '李四', 'a\nb', exact only in a session with a utf8mb4
+// connection character set and without NO_BACKSLASH_ESCAPES. rowevent sets
+// it (unless rowevent.Options.HexStrings) because its SQL runs after
+// rowevent.Header, which sets that session; nothing else in binlogkit uses
+// it (eventfmt uses only AppendIdent; mysqlbinlog-style display text is
+// internal/mysqlesc).
 //
 // Package binlog must never import sqlquote; sqlquote imports binlog only for
 // its value model.
@@ -90,9 +99,11 @@ func AppendString(dst []byte, s string) []byte {
 
 // asciiCompatible reports whether ASCII bytes in charset mean the ASCII
 // characters, so that a plain quoted string is read the same.
+// swe7 is 7-bit but not ASCII: 0x40, 0x5B..0x5E, 0x60 and 0x7B..0x7E
+// are É Ä Ö Å Ü é ä ö å ü.
 func asciiCompatible(charset string) bool {
 	switch charset {
-	case "ucs2", "utf16", "utf16le", "utf32", "binary", "":
+	case "ucs2", "utf16", "utf16le", "utf32", "swe7", "binary", "":
 		return false
 	}
 	return true

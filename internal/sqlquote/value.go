@@ -14,30 +14,42 @@ import (
 // column, a partial JSON update, a NaN or infinite float.
 var ErrNoLiteral = errors.New("sqlquote: value has no SQL literal")
 
-// ValueOptions tunes AppendValue. The zero value suits MariaDB.
+// ValueOptions tunes AppendValue. The zero value suits MariaDB and writes
+// literals that mean the same in any session (see the package
+// documentation).
 type ValueOptions struct {
 	// JSONCast writes JSON values as CAST(_utf8mb4 X'…' AS JSON), as MySQL's
 	// JSON type wants when comparing; by default they are string literals
 	// (MariaDB's JSON is LONGTEXT).
 	JSONCast bool
+	// TextLiterals writes character strings and JSON that AppendText can
+	// write as text, 'émile' or 'a\nb', rather than _charset X'…'. Such SQL
+	// is exact only in a session with a utf8mb4 connection character set
+	// and a sql_mode without NO_BACKSLASH_ESCAPES, as rowevent.Header sets:
+	// set it only for SQL that runs after that header.
+	TextLiterals bool
 }
 
 // AppendValue appends the SQL literal of v:
 //
 //   - NULL for KindNull;
 //   - integers, DECIMAL and YEAR in decimal; FLOAT as the shortest text that
-//     reads back as the same float32, DOUBLE as the shortest that reads back
-//     as the same float64 (e-notation when long);
+//     the server, reading it as a DOUBLE and rounding that to FLOAT, turns
+//     into the same float32; DOUBLE as the shortest that reads back as the
+//     same float64 (e-notation, 1e300, when long); -0 as -0e0 (not the
+//     integer -0, which is 0);
 //   - BIT as b'…' with the column's width;
 //   - DATE, DATETIME, TIME (negative TIME and zero dates included) and
 //     TIMESTAMP as quoted text with the value's fractional digits;
 //     TIMESTAMP in UTC, so the session needs time_zone='+00:00';
 //   - character strings as 'text' or _charset X'…' (see
-//     AppendCharsetString), binary strings, geometry and vectors as X'…';
+//     AppendCharsetString; with opts.TextLiterals, AppendText when it can),
+//     binary strings, geometry and vectors as X'…';
 //   - ENUM and SET by member name when the names are known and plain ASCII,
 //     else by index or bitmask (the server reads a number as the index or
 //     bitmask, both when storing and when comparing);
-//   - JSON as a utf8mb4 string, or CAST(… AS JSON) with opts.JSONCast.
+//   - JSON as a utf8mb4 string (text with opts.TextLiterals when it can),
+//     inside CAST(… AS JSON) with opts.JSONCast.
 //
 // KindAbsent, KindJSONDiff, NaN and infinities give an error wrapping
 // ErrNoLiteral. opts may be nil.
@@ -84,7 +96,7 @@ func AppendValue(dst []byte, v binlog.Value, opts *ValueOptions) ([]byte, error)
 		return append(dst, '\''), nil
 	case binlog.KindString:
 		c := binlog.Column{Collation: v.Collation()}
-		return AppendCharsetString(dst, v.Bytes(), c.Charset()), nil
+		return appendCharsetString(dst, v.Bytes(), c.Charset(), opts), nil
 	case binlog.KindBytes, binlog.KindGeometry, binlog.KindVector:
 		return AppendHex(dst, v.Bytes()), nil
 	case binlog.KindEnum:
@@ -101,10 +113,10 @@ func AppendValue(dst []byte, v binlog.Value, opts *ValueOptions) ([]byte, error)
 	case binlog.KindJSON:
 		if opts != nil && opts.JSONCast {
 			dst = append(dst, "CAST("...)
-			dst = AppendCharsetString(dst, v.Bytes(), "utf8mb4")
+			dst = appendCharsetString(dst, v.Bytes(), "utf8mb4", opts)
 			return append(dst, " AS JSON)"...), nil
 		}
-		return AppendCharsetString(dst, v.Bytes(), "utf8mb4"), nil
+		return appendCharsetString(dst, v.Bytes(), "utf8mb4", opts), nil
 	}
 	return dst, fmt.Errorf("%w: kind %v", ErrNoLiteral, v.Kind())
 }
@@ -115,10 +127,83 @@ func Value(v binlog.Value, opts *ValueOptions) (string, error) {
 	return string(b), err
 }
 
-// appendFloat writes the shortest round-trip text of f at bitSize. Go
-// writes exponents as e+06 / e-07, which MySQL reads.
+// AppendCompared appends the literal to compare a column with v by =:
+// FLOAT and DOUBLE as a DOUBLE literal, with an exponent so that the
+// server does not read it as a DECIMAL, whose value is exactly the stored
+// one (1e-1, 1.0000000149011612e-1 for the FLOAT 0.1: the server compares a
+// FLOAT column with a DOUBLE after widening the float32 to double, which is
+// exact); other kinds as AppendValue. A zero is 0e0 or -0e0, which = does
+// not tell apart.
+func AppendCompared(dst []byte, v binlog.Value, opts *ValueOptions) ([]byte, error) {
+	var f float64
+	switch v.Kind() {
+	case binlog.KindFloat:
+		f = float64(v.Float32())
+	case binlog.KindDouble:
+		f = v.Float64()
+	default:
+		return AppendValue(dst, v, opts)
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return dst, fmt.Errorf("%w: %v %v", ErrNoLiteral, v.Kind(), f)
+	}
+	start := len(dst)
+	dst = strconv.AppendFloat(dst, f, 'e', -1, 64)
+	return compactExponent(dst, start), nil
+}
+
+// appendFloat writes the shortest text of f that the server reads back as
+// the same value at bitSize (see AppendValue).
 func appendFloat(dst []byte, f float64, bitSize int) []byte {
-	return strconv.AppendFloat(dst, f, 'g', -1, bitSize)
+	if f == 0 && math.Signbit(f) {
+		return append(dst, "-0e0"...)
+	}
+	start := len(dst)
+	dst = strconv.AppendFloat(dst, f, 'g', -1, bitSize)
+	if bitSize == 32 {
+		// The server reads the text as a DOUBLE (or a DECIMAL, which it
+		// converts to DOUBLE) and rounds that to FLOAT: rounded twice, the
+		// shortest text of one float32 pair (±7.038531e-26, found by
+		// trying every float32) gives its neighbour. Then write the exact
+		// value of the float32 as a DOUBLE.
+		if d, err := strconv.ParseFloat(string(dst[start:]), 64); err != nil || float32(d) != float32(f) {
+			dst = strconv.AppendFloat(dst[:start], f, 'g', -1, 64)
+		}
+	}
+	return compactExponent(dst, start)
+}
+
+// compactExponent rewrites the exponent of the number in dst[start:], as
+// strconv writes it (e+06, e-07), the short way (e6, e-7).
+func compactExponent(dst []byte, start int) []byte {
+	e := start
+	for e < len(dst) && dst[e] != 'e' {
+		e++
+	}
+	if e+2 >= len(dst) {
+		return dst
+	}
+	out := e + 1
+	if dst[out] == '-' {
+		out++
+	}
+	digits := dst[e+2:]
+	for len(digits) > 1 && digits[0] == '0' {
+		digits = digits[1:]
+	}
+	out += copy(dst[out:], digits)
+	return dst[:out]
+}
+
+// appendCharsetString writes text with AppendText when opts.TextLiterals
+// and it can, else as AppendCharsetString.
+func appendCharsetString(dst, b []byte, charset string, opts *ValueOptions) []byte {
+	if opts != nil && opts.TextLiterals {
+		if d, ok := AppendText(dst, b, charset); ok {
+			return d
+		}
+	}
+	return AppendCharsetString(dst, b, charset)
 }
 
 func isDecimal(b []byte) bool {

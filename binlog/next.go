@@ -106,7 +106,7 @@ func (r *Reader) next() (*Event, error) {
 		return nil, r.fail(start, h.Type, fmt.Errorf("%w: header declares %d bytes (allowed %d..%d)", ErrEventTooLarge, size, hlen, r.opts.MaxEventSize))
 	}
 	m := getMem()
-	raw, err := r.readEvent(hdr, size, m)
+	raw, err := r.readEvent(hdr, size, m, keptRaw(h.Type))
 	r.off = start + int64(len(raw))
 	if err != nil {
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
@@ -121,13 +121,6 @@ func (r *Reader) next() (*Event, error) {
 	r.st.mem = nil
 	if err != nil {
 		return nil, r.fail(start, h.Type, err)
-	}
-	switch ev.Payload.(type) {
-	case *FormatDescription, *TableMap, *TransactionPayload:
-		// The decoder keeps these (or the events expanded from them),
-		// and they point into the raw bytes: the buffer is theirs now,
-		// not the pool's.
-		m.raw = nil
 	}
 	if tp, ok := ev.Payload.(*TransactionPayload); ok && !r.opts.KeepPayloads {
 		inner, err := r.st.expandPayload(ev, tp)
@@ -181,14 +174,17 @@ func (r *Reader) headerLen(t EventType) int {
 
 // readEvent returns the whole event: the header already read plus the rest,
 // read without allocating more than readChunk ahead of the bytes received.
-// Events up to maxPooledBytes go into m's buffer, grown as needed.
-func (r *Reader) readEvent(hdr []byte, size int64, m *eventMem) ([]byte, error) {
+// Events up to maxPooledBytes go into m's buffer, grown as needed, unless
+// kept is set.
+func (r *Reader) readEvent(hdr []byte, size int64, m *eventMem, kept bool) ([]byte, error) {
 	first := size
 	if first > readChunk {
 		first = readChunk
 	}
 	var raw []byte
 	switch {
+	case kept:
+		raw = make([]byte, len(hdr), first)
 	case size <= maxPooledBytes && int64(cap(m.raw)) >= size:
 		raw = m.raw[:len(hdr)]
 	case size <= maxPooledBytes:
@@ -530,4 +526,16 @@ func mariaUncompress(src []byte, max int64) ([]byte, error) {
 		return nil, corruptf("compressed event: inflated to %d bytes, header says %d", buf.Len(), ulen)
 	}
 	return buf.Bytes(), nil
+}
+
+// keptRaw reports whether the raw bytes of an event of type t outlive the
+// event: the decoder keeps format descriptions and table maps, and the
+// events expanded from a transaction payload, which point into them. Such
+// events are read into memory of their own, not the pool's (Release).
+func keptRaw(t EventType) bool {
+	switch t {
+	case FormatDescriptionEvent, StartEventV3, TableMapEvent, TransactionPayloadEvent:
+		return true
+	}
+	return false
 }

@@ -135,12 +135,21 @@ func appendUint32(dst []byte, v uint32) []byte {
 // appendPadded appends v in decimal, zero-padded to digits digits.
 func appendPadded(dst []byte, v uint32, digits int) []byte {
 	var buf [10]byte
-	for i := digits - 1; i >= 0; i-- {
-		buf[i] = byte('0' + v%10)
-		v /= 10
+	i := digits
+	for ; i >= 2; i -= 2 {
+		r := v % 100
+		v /= 100
+		buf[i-2], buf[i-1] = digitPairs[2*r], digitPairs[2*r+1]
+	}
+	if i == 1 {
+		buf[0] = byte('0' + v%10)
 	}
 	return append(dst, buf[:digits]...)
 }
+
+const digitPairs = "00010203040506070809" + "10111213141516171819" + "20212223242526272829" +
+	"30313233343536373839" + "40414243444546474849" + "50515253545556575859" + "60616263646566676869" +
+	"70717273747576777879" + "80818283848586878889" + "90919293949596979899"
 
 // readDecimal decodes the DECIMAL(prec, scale) stored at the start of b and
 // returns its text appended to dst and the count of bytes it used.

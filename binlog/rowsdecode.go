@@ -260,7 +260,7 @@ func (d *rowsDecoder) decode(r *Rows, data, bm, bmAfter []byte) error {
 	var rows []Row
 	if m != nil {
 		if cap(m.vals) < stride {
-			m.vals = make([]Value, max(8*stride, 512))
+			m.vals = make([]Value, stride)
 		}
 		chunk = m.vals[:cap(m.vals)]
 		rows = m.rowList[:0]
@@ -273,8 +273,9 @@ func (d *rowsDecoder) decode(r *Rows, data, bm, bmAfter []byte) error {
 			per := pos / len(rows)
 			n := (len(data)-pos)/max(per, 1) + 1
 			if m != nil {
-				// Grow the pool's chunk for the next events.
-				n = max(n, 2*cap(m.vals)/stride)
+				// The pool's chunk, grown for the next events, with
+				// some room for events of this size.
+				n += n / 4
 			}
 			chunk = make([]Value, n*stride)
 			if m != nil {

@@ -140,15 +140,38 @@ func (w *Writer) WriteEvent(ev *binlog.Event, pos *rowevent.Position) error {
 			return &EventError{File: ev.File, Offset: ev.Offset, Err: err}
 		}
 		w.buf = b
-		n := int64(bytes.Count(b, []byte{'\n'}))
-		if err := w.spool(b, n); err != nil {
-			w.err = &EventError{File: ev.File, Offset: ev.Offset, Err: err}
-			return w.err
-		}
-		w.stats.Events++
-		w.stats.Statements += n
-		w.stats.Bytes += int64(len(b))
+		return w.spoolEvent(ev, b)
 	}
+	return nil
+}
+
+// WriteInverse takes the next rows event of the range, in log order, with
+// sql, its inverse SQL made by the caller with rowevent.AppendInverse and
+// the Writer's Options.SQL: for callers that make the SQL of several events
+// at once on other goroutines. sql is copied; empty sql is ignored.
+func (w *Writer) WriteInverse(ev *binlog.Event, sql []byte) error {
+	if w.done {
+		return ErrClosed
+	}
+	if w.err != nil {
+		return w.err
+	}
+	if len(sql) == 0 {
+		return nil
+	}
+	return w.spoolEvent(ev, sql)
+}
+
+// spoolEvent spools b, the inverse SQL of ev, and counts it.
+func (w *Writer) spoolEvent(ev *binlog.Event, b []byte) error {
+	n := int64(bytes.Count(b, []byte{'\n'}))
+	if err := w.spool(b, n); err != nil {
+		w.err = &EventError{File: ev.File, Offset: ev.Offset, Err: err}
+		return w.err
+	}
+	w.stats.Events++
+	w.stats.Statements += n
+	w.stats.Bytes += int64(len(b))
 	return nil
 }
 

@@ -259,3 +259,45 @@ func TestSkipAndErrors(t *testing.T) {
 		t.Errorf("WriteEvent after Discard: %v, want ErrClosed", err)
 	}
 }
+
+// TestWriteInverse: SQL made by the caller (on other goroutines, say) and
+// given to WriteInverse comes out as WriteEvent's would, with the same
+// counts.
+func TestWriteInverse(t *testing.T) {
+	run := func(own bool) (string, Stats) {
+		var out bytes.Buffer
+		opts := &Options{TempDir: t.TempDir(), Header: true}
+		w := NewWriter(&out, opts)
+		for i, n := range []int{4, 1, 12, 3} {
+			ev := &binlog.Event{Offset: int64(100 * i), Payload: synthRows(100*i, n, 1)}
+			pos := &rowevent.Position{Start: ev.Offset, End: ev.Offset + 10}
+			var err error
+			if own {
+				o := opts.SQL
+				o.Position = pos
+				var sql []byte
+				if sql, err = rowevent.AppendInverse(nil, ev.Payload.(*binlog.Rows), &o); err != nil {
+					t.Fatal(err)
+				}
+				err = w.WriteInverse(ev, sql)
+			} else {
+				err = w.WriteEvent(ev, pos)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return out.String(), w.Stats()
+	}
+	want, wantStats := run(false)
+	got, gotStats := run(true)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("WriteInverse output (-WriteEvent +WriteInverse):\n%s", diff)
+	}
+	if wantStats != gotStats {
+		t.Errorf("stats %+v, want %+v", gotStats, wantStats)
+	}
+}

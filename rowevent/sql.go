@@ -1,6 +1,7 @@
 package rowevent
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -231,6 +232,7 @@ func (b *builder) inserts(dst []byte, rows *binlog.Rows, img func(int) []binlog.
 	// differ start a new statement.
 	cols := make([]int, 0, len(b.names))
 	rc := make([]int, 0, len(b.names))
+	var prefix []byte // INSERT INTO t (cols) VALUES (
 	inStmt := 0
 	for i := 0; i < n; i++ {
 		vals := img(i)
@@ -243,24 +245,13 @@ func (b *builder) inserts(dst []byte, rows *binlog.Rows, img func(int) []binlog.
 			inStmt = 0
 		}
 		if inStmt == 0 {
-			cols = append(cols[:0], rc...)
-			switch b.opts.InsertMode {
-			case InsertIgnore:
-				dst = append(dst, "INSERT IGNORE INTO "...)
-			case Replace:
-				dst = append(dst, "REPLACE INTO "...)
-			default:
-				dst = append(dst, "INSERT INTO "...)
+			if prefix == nil || !sameInts(rc, cols) {
+				// Made once per column list: rows of an event
+				// usually share it.
+				cols = append(cols[:0], rc...)
+				prefix = b.insertPrefix(prefix[:0], cols)
 			}
-			dst = append(dst, b.table...)
-			dst = append(dst, " ("...)
-			for j, c := range cols {
-				if j > 0 {
-					dst = append(dst, ", "...)
-				}
-				dst = sqlquote.AppendIdent(dst, b.names[c])
-			}
-			dst = append(dst, ") VALUES ("...)
+			dst = append(dst, prefix...)
 		} else {
 			dst = append(dst, ", ("...)
 		}
@@ -279,10 +270,31 @@ func (b *builder) inserts(dst []byte, rows *binlog.Rows, img func(int) []binlog.
 	return b.end(dst), nil
 }
 
+// insertPrefix appends "INSERT INTO t (cols) VALUES (".
+func (b *builder) insertPrefix(dst []byte, cols []int) []byte {
+	switch b.opts.InsertMode {
+	case InsertIgnore:
+		dst = append(dst, "INSERT IGNORE INTO "...)
+	case Replace:
+		dst = append(dst, "REPLACE INTO "...)
+	default:
+		dst = append(dst, "INSERT INTO "...)
+	}
+	dst = append(dst, b.table...)
+	dst = append(dst, " ("...)
+	for j, c := range cols {
+		if j > 0 {
+			dst = append(dst, ", "...)
+		}
+		dst = sqlquote.AppendIdent(dst, b.names[c])
+	}
+	return append(dst, ") VALUES ("...)
+}
+
 // insertCols appends to cols the columns an INSERT of vals names.
 func (b *builder) insertCols(cols []int, vals []binlog.Value, omitKey bool) []int {
-	for i, v := range vals {
-		if v.Kind() == binlog.KindAbsent || (omitKey && b.isKey[i]) {
+	for i := range vals {
+		if vals[i].Kind() == binlog.KindAbsent || (omitKey && b.isKey[i]) {
 			continue
 		}
 		cols = append(cols, i)
@@ -327,8 +339,8 @@ func (b *builder) update(dst []byte, oldImg, newImg, whereImg, whereAlt []binlog
 	dst = append(dst, b.table...)
 	dst = append(dst, " SET "...)
 	nset := 0
-	for i, nv := range newImg {
-		ov := oldImg[i]
+	for i := range newImg {
+		nv, ov := &newImg[i], &oldImg[i]
 		if nv.Kind() == binlog.KindAbsent {
 			if whereAlt != nil && ov.Kind() != binlog.KindAbsent {
 				// Inverse: the after image changed a column whose old
@@ -346,7 +358,7 @@ func (b *builder) update(dst []byte, oldImg, newImg, whereImg, whereAlt []binlog
 		dst = sqlquote.AppendIdent(dst, b.names[i])
 		dst = append(dst, '=')
 		var err error
-		if dst, err = b.value(dst, nv, i); err != nil {
+		if dst, err = b.value(dst, *nv, i); err != nil {
 			return dst, err
 		}
 		nset++
@@ -363,23 +375,13 @@ func (b *builder) update(dst []byte, oldImg, newImg, whereImg, whereAlt []binlog
 }
 
 // sameValue reports whether two values are the same bytes-for-bytes.
-func sameValue(a, b binlog.Value) bool {
-	if a.Kind() != b.Kind() || a.Uint() != b.Uint() || a.Collation() != b.Collation() {
+func sameValue(a, b *binlog.Value) bool {
+	k := a.Kind()
+	if k != b.Kind() || k == binlog.KindJSONDiff || k == binlog.KindAbsent ||
+		a.Uint() != b.Uint() || a.Collation() != b.Collation() {
 		return false
 	}
-	if a.Kind() == binlog.KindJSONDiff || b.Kind() == binlog.KindAbsent {
-		return false
-	}
-	ab, bb := a.Bytes(), b.Bytes()
-	if len(ab) != len(bb) {
-		return false
-	}
-	for i := range ab {
-		if ab[i] != bb[i] {
-			return false
-		}
-	}
-	return true
+	return bytes.Equal(a.Bytes(), b.Bytes())
 }
 
 // pick returns img[i], or alt[i] when img lacks column i.

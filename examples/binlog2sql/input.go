@@ -271,6 +271,8 @@ func connect(addr, user, password string) (*client.Conn, error) {
 }
 
 // queryRow returns the first row of q as strings (nil when q returns none).
+// The strings are copies: go-mysql's GetString aliases the result set's
+// buffer, which Close hands back to a pool for the next query to overwrite.
 func queryRow(c *client.Conn, q string) ([]string, error) {
 	r, err := c.Execute(q)
 	if err != nil {
@@ -282,9 +284,11 @@ func queryRow(c *client.Conn, q string) ([]string, error) {
 	}
 	row := make([]string, len(r.Fields))
 	for i := range row {
-		if row[i], err = r.GetString(0, i); err != nil {
+		s, err := r.GetString(0, i)
+		if err != nil {
 			return nil, err
 		}
+		row[i] = strings.Clone(s)
 	}
 	return row, nil
 }
@@ -355,19 +359,22 @@ func openLive(ctx context.Context, cfg *config, ropts *binlog.ReaderOptions) (*l
 	return l, nil
 }
 
-// loadSchema reads table definitions from the server of --schema-dsn or
-// -h -P -u -p.
-func loadSchema(cfg *config) (binlog.StaticSchema, error) {
+// loadSchema reads the current table definitions from the server of
+// --schema-dsn or -h -P -u -p. It returns the address it read them from.
+func loadSchema(cfg *config) (binlog.StaticSchema, string, error) {
 	addr, user, password := cfg.serverAddr(), cfg.user, cfg.password
 	if cfg.schemaDSN != "" {
 		var err error
 		if addr, user, password, err = parseDSN(cfg.schemaDSN); err != nil {
-			return nil, fmt.Errorf("--schema-dsn: %w", err)
+			return nil, "", fmt.Errorf("--schema-dsn: %w", err)
 		}
+	}
+	fail := func(err error) (binlog.StaticSchema, string, error) {
+		return nil, "", fmt.Errorf("reading the table definitions from %s (--no-schema skips it): %w", addr, err)
 	}
 	c, err := connect(addr, user, password)
 	if err != nil {
-		return nil, fmt.Errorf("--schema: %w", err)
+		return fail(err)
 	}
 	defer c.Close()
 	var dbs []string
@@ -376,9 +383,9 @@ func loadSchema(cfg *config) (binlog.StaticSchema, error) {
 	}
 	s, err := schemaload.Load(c, dbs)
 	if err != nil {
-		return nil, fmt.Errorf("--schema: %w", err)
+		return fail(err)
 	}
-	return s, nil
+	return s, addr, nil
 }
 
 // parseDSN reads USER[:PASSWORD]@HOST[:PORT] or USER[:PASSWORD]@/socket.

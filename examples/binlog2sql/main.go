@@ -4,8 +4,13 @@
 // binlog2sql tool's. It reads binlog files, or a live server over the
 // replication protocol:
 //
-//	binlog2sql [flags] FILE|DIR|INDEX...
+//	binlog2sql [-h HOST -P PORT -u USER -p PASSWORD] [flags] FILE|DIR|INDEX...
 //	binlog2sql -h HOST [-P PORT] -u USER -p PASSWORD [--start-file NAME] [flags]
+//
+// With FILE arguments it reads those files; a server given with them is
+// where the table definitions come from (see Column names below). Without
+// files it reads the server's binlogs over the replication protocol (the
+// live mode).
 //
 // FILE arguments are binlog files, plain or compressed (lz4, xz, gzip,
 // zstd), read in the order given as one stream. A DIR argument stands for
@@ -28,7 +33,12 @@
 //	--tz ZONE            zone of T without offset and of the comments:
 //	                     UTC (default), Local, an IANA name or +08:00
 //	-d, --databases L    only these databases (comma-separated; repeatable)
-//	-t, --tables L       only these tables (comma-separated; repeatable)
+//	-t, --tables L       only these tables (comma-separated; repeatable;
+//	                     NAME or DB.NAME)
+//	--exclude-databases L  leave out these databases (comma-separated;
+//	                     repeatable); wins over -d
+//	--exclude-tables L   leave out these tables (NAME or DB.NAME,
+//	                     comma-separated; repeatable); wins over -t
 //	--sql-type L         only these statement kinds: INSERT,UPDATE,DELETE
 //	--only-dml           leave out DDL and other non-row statements
 //	-B, --flashback      print the inverse statements, last event first
@@ -39,18 +49,21 @@
 //	--where-all          locate rows by every column, not the primary key
 //	--update-all         SET every column in UPDATE, not only changed ones
 //	--json-cast          write JSON values as CAST(... AS JSON) (MySQL)
-//	--positional-names   name columns @1, @2, ... when the binlog lacks names
-//	--schema             take missing column names, signedness, charsets,
-//	                     ENUM/SET members and primary keys from the server's
-//	                     information_schema (connects with -h -P -u -p or
-//	                     --schema-dsn)
-//	--schema-dsn D       USER:PASSWORD@HOST:PORT (or @/path/to/socket) for
-//	                     --schema
+//	--hex-strings        write every non-ASCII string as _charset X'...'
+//	                     (default: readable escaped text where that is
+//	                     exact, hex for binary, invalid and other charsets)
+//	--positional-names   name columns @1, @2, ... when nothing else names them
+//	--schema             require the server's definitions (the default
+//	                     whenever a server is given; without one, an error)
+//	--schema-dsn D       USER:PASSWORD@HOST:PORT (or @/path/to/socket): read
+//	                     the definitions from this server rather than -h
+//	--no-schema          do not read definitions from any server
 //	--no-comments        leave out the "#start ... end ... time ..." comments
-//	-h, -P, -u, -p       live server host (or socket path), port (3306),
-//	                     user and password: read its binlogs, from
+//	-h, -P, -u, -p       server host (or socket path), port (3306), user and
+//	                     password: without files, read its binlogs, from
 //	                     --start-file (default: its first binlog) and
-//	                     --start-position
+//	                     --start-position; with files, read the table
+//	                     definitions from it
 //	--stop-never         live: keep waiting for new events; without it the
 //	                     command stops at the server's log end at startup
 //	--server-id N        live: replica server id (default random)
@@ -58,16 +71,68 @@
 // T is "YYYY-MM-DD hh:mm:ss" in the --tz zone, or RFC 3339 with an offset
 // ("2024-05-01T10:00:00+02:00"). Event times in the comments are in --tz.
 //
-// Column names come from the binlog (binlog_row_metadata=FULL). For binlogs
-// without them use --schema (the current definitions: right only if the
-// tables have not been altered since) or --positional-names.
+// -d, -t, --exclude-databases and --exclude-tables select row events by
+// their table; a statement passed through (DDL, statement-logged DML) is
+// selected by its database (the default database it ran in) with -d and
+// --exclude-databases, and is never left out by table.
+//
+// # Column names
+//
+// SQL needs column names. They come, for each table, from the first of:
+//
+//  1. the binlog itself (binlog_row_metadata=FULL): never contradicted,
+//     since the table may have been altered since;
+//  2. the DDL read so far (CREATE TABLE, ALTER TABLE, ... in the files
+//     from --start-file on, the events before --start-position included,
+//     or in the stream): right at every point of the log;
+//  3. the server's current definitions (information_schema), read at the
+//     start whenever a server is given (-h, or --schema-dsn), as the Python
+//     binlog2sql does; right only if the table has not been altered since.
+//     --no-schema turns this off;
+//  4. with --positional-names, @1, @2, ...
+//
+// Otherwise (a MINIMAL or NO_LOG binlog, as MySQL's default
+// binlog_row_metadata=MINIMAL writes, without the table's DDL and without
+// a server) binlog2sql stops, saying which of these to give.
+//
+// # Transactions
+//
+// The output reproduces the transactions of the log. A transaction with
+// selected row changes is written between "BEGIN;" and "COMMIT;" (BEGIN
+// just before its first statement; nothing for a transaction with nothing
+// selected). Its SAVEPOINT, ROLLBACK TO and RELEASE SAVEPOINT statements
+// are written in place (those before its first statement just after
+// BEGIN). A server logs ROLLBACK TO only when the transaction changed a
+// non-transactional (MyISAM, Aria) or temporary table; otherwise it cuts
+// the rolled back part from the log. When it is logged, the row changes
+// it rolled back are in the log, and replaying ROLLBACK TO undoes them
+// again, engine by engine, as the server did. A group the log ends with
+// ROLLBACK (MariaDB logs a ROLLBACK TO a savepoint set before anything was
+// logged that way, the transaction going on as a new group; a transaction
+// that created a temporary table and rolled back is logged so too) is
+// written as BEGIN ... ROLLBACK for the same reason. This is what
+// mysqlbinlog does. A transaction cut by the end of the range
+// (--stop-position, --stop-datetime, the last file) is closed with COMMIT,
+// as its changes were meant to be applied; one the log abandons (a new
+// transaction starts before its end: a crash) with ROLLBACK. With
+// --stop-never, an interrupt inside a transaction leaves it open: the
+// client rolls it back. The first phase of an XA transaction is written as
+// BEGIN ... COMMIT at its XA PREPARE; an XA ROLLBACK of it later in the
+// range is an error. Transaction control is written with --only-dml too.
+//
+// With --flashback, the inverse of a row change that the server rolled
+// back (inside SAVEPOINT sp ... ROLLBACK TO sp, or in a transaction ended
+// by ROLLBACK) cannot be written: the log does not say which of its tables
+// are transactional, so which changes the server undid. binlog2sql stops
+// with an error naming the file, the offset and the savepoint; narrow the
+// range or the tables (-t, --exclude-tables) to leave that transaction out.
 //
 // With --flashback the selected events' inverse SQL is spooled to a
 // temporary file in $TMPDIR (package flashback) until the input ends, then
 // written last event first and the file removed: memory stays bounded by the
 // largest event, and the disk holds about the SQL size of the selected
 // changes (about twice the size of their row images). DDL cannot be undone
-// and is left out.
+// and is left out; the inverse statements are not grouped in transactions.
 package main
 
 import (
@@ -78,15 +143,11 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/binlogkit/binlogkit/rowevent"
 )
-
-// gcHeap is the memory limit at which the forward mode collects garbage.
-const gcHeap = 128 << 20
 
 type listFlag map[string]bool
 
@@ -102,46 +163,44 @@ func (l listFlag) Set(s string) error {
 }
 
 type config struct {
-	startFile, stopFile   string
-	startPos, stopPos     int64
-	startTime, stopTime   time.Time
-	loc                   *time.Location
-	dbs, tables, sqlTypes listFlag
-	onlyDML, flashback    bool
-	backInterval          time.Duration
-	noComments            bool
-	opts                  rowevent.Options
-	files                 []string
+	startFile, stopFile       string
+	startPos, stopPos         int64
+	startTime, stopTime       time.Time
+	loc                       *time.Location
+	dbs, tables, sqlTypes     listFlag
+	excludeDBs, excludeTables listFlag
+	onlyDML, flashback        bool
+	backInterval              time.Duration
+	noComments                bool
+	opts                      rowevent.Options
+	files                     []string
 
-	// Server: live mode when host is set; --schema uses it too.
+	// Server: live mode when host is set and no files are given; the
+	// table definitions are read from it (or from schemaDSN) unless
+	// noSchema.
 	host, user, password string
 	port                 uint
 	stopNever            bool
 	serverID             uint
-	schema               bool
+	schema, noSchema     bool // --schema: definitions required; --no-schema: none
 	schemaDSN            string
 
 	// sleep pauses between flashback chunks (time.Sleep; tests replace it).
 	sleep func(time.Duration)
 }
 
-func (cfg *config) live() bool { return cfg.host != "" }
+// live reports whether the input is the server's binlogs (-h without
+// files).
+func (cfg *config) live() bool { return cfg.host != "" && len(cfg.files) == 0 }
+
+// useSchema reports whether table definitions are read from a server.
+func (cfg *config) useSchema() bool { return !cfg.noSchema && (cfg.host != "" || cfg.schemaDSN != "") }
 
 func main() {
 	cfg, err := parseFlags(os.Args[1:])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "binlog2sql:", err)
 		os.Exit(2)
-	}
-	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		// Little stays live between events (a few MB), but the decoder
-		// allocates about 20 bytes per byte of binlog: rather than collect
-		// every few MB, let the heap grow to gcHeap and collect then. A
-		// single event larger than that (huge blobs) makes the collector
-		// run often, at most half the CPU, until it is done. With
-		// --flashback the SQL is spooled to a file, not kept live.
-		debug.SetGCPercent(-1)
-		debug.SetMemoryLimit(gcHeap)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -159,10 +218,11 @@ func main() {
 }
 
 func parseFlags(args []string) (*config, error) {
-	cfg := &config{dbs: listFlag{}, tables: listFlag{}, sqlTypes: listFlag{}, sleep: time.Sleep}
+	cfg := &config{dbs: listFlag{}, tables: listFlag{}, sqlTypes: listFlag{},
+		excludeDBs: listFlag{}, excludeTables: listFlag{}, sleep: time.Sleep}
 	fs := flag.NewFlagSet("binlog2sql", flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: binlog2sql [flags] FILE|DIR|INDEX...\n       binlog2sql -h HOST [-P PORT] -u USER -p PASSWORD [flags]")
+		fmt.Fprintln(fs.Output(), "usage: binlog2sql [-h HOST -P PORT -u USER -p PASSWORD] [flags] FILE|DIR|INDEX...\n       binlog2sql -h HOST [-P PORT] -u USER -p PASSWORD [flags]")
 		fs.PrintDefaults()
 	}
 	var startDT, stopDT, tz string
@@ -179,8 +239,10 @@ func parseFlags(args []string) (*config, error) {
 	fs.StringVar(&tz, "tz", "UTC", "zone of datetimes without offset and of comments: UTC, Local, IANA name or +hh:mm")
 	fs.Var(cfg.dbs, "databases", "only these databases (comma-separated)")
 	fs.Var(cfg.dbs, "d", "alias of --databases")
-	fs.Var(cfg.tables, "tables", "only these tables (comma-separated)")
+	fs.Var(cfg.tables, "tables", "only these tables (NAME or DB.NAME, comma-separated)")
 	fs.Var(cfg.tables, "t", "alias of --tables")
+	fs.Var(cfg.excludeDBs, "exclude-databases", "leave out these databases (comma-separated; wins over --databases)")
+	fs.Var(cfg.excludeTables, "exclude-tables", "leave out these tables (NAME or DB.NAME, comma-separated; wins over --tables)")
 	fs.Var(cfg.sqlTypes, "sql-type", "only these kinds: INSERT,UPDATE,DELETE")
 	fs.BoolVar(&cfg.onlyDML, "only-dml", false, "only row changes, no DDL")
 	fs.BoolVar(&cfg.flashback, "flashback", false, "print inverse SQL, last event first")
@@ -192,17 +254,19 @@ func parseFlags(args []string) (*config, error) {
 	fs.BoolVar(&cfg.opts.WhereAllColumns, "where-all", false, "locate rows by every column")
 	fs.BoolVar(&cfg.opts.UpdateAllColumns, "update-all", false, "SET every column in UPDATE")
 	fs.BoolVar(&cfg.opts.JSONCast, "json-cast", false, "write JSON as CAST(... AS JSON)")
-	fs.BoolVar(&cfg.opts.PositionalNames, "positional-names", false, "name unknown columns @1, @2, ...")
-	fs.BoolVar(&cfg.schema, "schema", false, "fill missing column names etc. from the server's information_schema")
-	fs.StringVar(&cfg.schemaDSN, "schema-dsn", "", "USER:PASSWORD@HOST:PORT of the server for --schema (default: -h -P -u -p)")
+	fs.BoolVar(&cfg.opts.HexStrings, "hex-strings", false, "write non-ASCII strings as _charset X'...'")
+	fs.BoolVar(&cfg.opts.PositionalNames, "positional-names", false, "name columns @1, @2, ... when nothing else names them")
+	fs.BoolVar(&cfg.schema, "schema", false, "require table definitions from a server (the default whenever one is given)")
+	fs.StringVar(&cfg.schemaDSN, "schema-dsn", "", "USER:PASSWORD@HOST:PORT of the server to read table definitions from (default: -h -P -u -p)")
+	fs.BoolVar(&cfg.noSchema, "no-schema", false, "do not read table definitions from a server")
 	fs.BoolVar(&cfg.noComments, "no-comments", false, "no position comments")
-	fs.StringVar(&cfg.host, "h", "", "live server host (or Unix socket path)")
+	fs.StringVar(&cfg.host, "h", "", "server host (or Unix socket path): its binlogs without files, its table definitions with them")
 	fs.StringVar(&cfg.host, "host", "", "alias of -h")
-	fs.UintVar(&cfg.port, "P", 3306, "live server port")
+	fs.UintVar(&cfg.port, "P", 3306, "server port")
 	fs.UintVar(&cfg.port, "port", 3306, "alias of -P")
-	fs.StringVar(&cfg.user, "u", "", "live server user")
+	fs.StringVar(&cfg.user, "u", "", "server user")
 	fs.StringVar(&cfg.user, "user", "", "alias of -u")
-	fs.StringVar(&cfg.password, "p", "", "live server password")
+	fs.StringVar(&cfg.password, "p", "", "server password")
 	fs.StringVar(&cfg.password, "password", "", "alias of -p")
 	fs.BoolVar(&cfg.stopNever, "stop-never", false, "live: keep waiting for new events")
 	fs.UintVar(&cfg.serverID, "server-id", 0, "live: replica server id (default random)")
@@ -219,17 +283,19 @@ func parseFlags(args []string) (*config, error) {
 		args = args[1:]
 	}
 	switch {
-	case cfg.live() && len(cfg.files) > 0:
-		return nil, errors.New("give either binlog files or a server (-h), not both")
-	case !cfg.live() && len(cfg.files) == 0:
-		return nil, errors.New("no binlog FILE given (usage: binlog2sql [flags] FILE...; -help lists the flags)")
+	case cfg.host == "" && len(cfg.files) == 0:
+		return nil, errors.New("no binlog FILE and no server (-h) given (usage: binlog2sql [flags] FILE...; -help lists the flags)")
 	case cfg.stopNever && !cfg.live():
-		return nil, errors.New("--stop-never needs a server (-h)")
+		return nil, errors.New("--stop-never needs a server (-h) and no files")
 	case cfg.stopNever && cfg.flashback:
 		return nil, errors.New("--flashback and --stop-never exclude each other")
 	case cfg.flashback && cfg.opts.OmitPrimaryKey:
 		return nil, errors.New("--flashback and --no-primary-key exclude each other")
-	case cfg.schema && !cfg.live() && cfg.schemaDSN == "":
+	case cfg.schema && cfg.noSchema:
+		return nil, errors.New("--schema and --no-schema exclude each other")
+	case cfg.noSchema && cfg.schemaDSN != "":
+		return nil, errors.New("--schema-dsn and --no-schema exclude each other")
+	case cfg.schema && cfg.host == "" && cfg.schemaDSN == "":
 		return nil, errors.New("--schema needs --schema-dsn or a server (-h)")
 	case backInterval < 0:
 		return nil, errors.New("--back-interval must not be negative")

@@ -28,6 +28,18 @@ func TestParseFlags(t *testing.T) {
 	if _, err := parseFlags(nil); err == nil {
 		t.Error("no files: no error")
 	}
+	// Files and a server: the files are read, the server gives the schema.
+	cfg, err = parseFlags([]string{"-h", "db", "-u", "u", "f1", "--exclude-tables", "a,b.c", "--exclude-databases", "x", "--exclude-tables", "d"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.live() || !cfg.useSchema() || strings.Join(cfg.files, " ") != "f1" ||
+		!cfg.excludeTables["a"] || !cfg.excludeTables["b.c"] || !cfg.excludeTables["d"] || !cfg.excludeDBs["x"] {
+		t.Errorf("-h with files: got %+v", cfg)
+	}
+	if cfg, err = parseFlags([]string{"-h", "db", "--no-schema"}); err != nil || !cfg.live() || cfg.useSchema() {
+		t.Errorf("-h --no-schema: got %+v, %v", cfg, err)
+	}
 }
 
 // TestFlashback runs DML on a real server, then applies binlog2sql -B
@@ -96,8 +108,8 @@ func TestParseTimeZone(t *testing.T) {
 			t.Errorf("--tz %q %q: got %s, want %s", tc.tz, tc.in, got, tc.want)
 		}
 	}
-	for _, bad := range [][]string{{"--tz", "+25:00x"}, {"--start-datetime", "May 1"}, {"--stop-never"}, {"-h", "x"}, {"--schema"},
-		{"--back-interval", "-1"}} {
+	for _, bad := range [][]string{{"--tz", "+25:00x"}, {"--start-datetime", "May 1"}, {"--stop-never"}, {"-h", "x", "--stop-never"}, {"--schema"},
+		{"--back-interval", "-1"}, {"-h", "x", "--schema", "--no-schema"}, {"--schema-dsn", "u@h", "--no-schema"}} {
 		if _, err := parseFlags(append(bad, "f")); err == nil {
 			t.Errorf("%q: no error", bad)
 		}

@@ -10,7 +10,7 @@ import "github.com/binlogkit/binlogkit/binlog"
 // batchSize is the number of events per hand-over when reading files (a
 // live stream hands each event over at once). Small: a decoded rows event
 // takes several times its size, and up to four batches are in flight.
-const batchSize = 32
+const batchSize = 4
 
 type batch struct {
 	evs []*binlog.Event

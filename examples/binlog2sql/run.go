@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,41 +28,42 @@ func run(cfg *config, w io.Writer) error { return runContext(context.Background(
 
 // runContext is run with a context that stops a live stream.
 func runContext(ctx context.Context, cfg *config, w io.Writer) error {
-	ropts := &binlog.ReaderOptions{}
-	if cfg.schema {
-		s, err := loadSchema(cfg)
-		if err != nil {
+	var server binlog.StaticSchema
+	var addr string
+	if cfg.useSchema() {
+		var err error
+		if server, addr, err = loadSchema(cfg); err != nil {
 			return err
 		}
-		ropts.Schema = s
 	}
-	src, err := openInput(ctx, cfg, ropts)
+	schema := newReaderSchema(server, addr)
+	src, err := openInput(ctx, cfg, &binlog.ReaderOptions{Schema: schema})
 	if err != nil {
 		return err
 	}
-	events, stop := prefetch(src, cfg.live())
+	events, stop := prefetch(&historyInput{input: src, h: schema.SchemaHistory}, cfg.live())
 	defer stop()
-	loc := cfg.loc
-	if loc == nil {
-		loc = time.UTC
+	r := &runner{cfg: cfg, schema: schema, loc: cfg.loc, out: rowevent.AppendHeader(nil)}
+	if r.loc == nil {
+		r.loc = time.UTC
 	}
-	var (
-		out     = rowevent.AppendHeader(nil)
-		fw      *flashback.Writer // --flashback: writes the header and inverse SQL at the end
-		txStart int64
-		gtid    string
-		pos     rowevent.Position
-		curDB   string // database of the last USE written
-	)
 	if cfg.flashback {
 		fopts := &flashback.Options{SQL: cfg.opts, Header: true}
 		if cfg.backInterval > 0 {
 			fopts.BatchSize = backChunk
 			fopts.AfterBatch = func() { cfg.sleep(cfg.backInterval) }
 		}
-		fw = flashback.NewWriter(w, fopts)
-		defer fw.Discard()
-		out = out[:0]
+		r.fw = flashback.NewWriter(w, fopts)
+		defer r.fw.Discard()
+		r.out = r.out[:0]
+	}
+	if !cfg.live() {
+		r.pipe = newSQLPipe(r, w)
+		defer func() {
+			if r.pipe != nil {
+				r.pipe.close()
+			}
+		}()
 	}
 loop:
 	for {
@@ -74,6 +76,7 @@ loop:
 		}
 		switch src.place(ev) {
 		case before:
+			ev.Release()
 			continue
 		case after:
 			break loop
@@ -84,75 +87,433 @@ loop:
 				break
 			}
 			if !cfg.startTime.IsZero() && t.Before(cfg.startTime) {
+				ev.Release()
 				continue
 			}
 		}
-		switch p := ev.Payload.(type) {
-		case *binlog.GTID:
-			txStart, gtid = ev.Offset, gtidString(p)
-		case *binlog.Query:
-			q := strings.TrimSpace(p.Query)
-			if strings.EqualFold(q, "BEGIN") {
-				if txStart == 0 {
-					txStart = ev.Offset
-				}
-				break
-			}
-			if strings.EqualFold(q, "COMMIT") || strings.EqualFold(q, "ROLLBACK") {
-				txStart, gtid = 0, ""
-				break
-			}
-			if cfg.onlyDML || cfg.flashback || !cfg.selectedDB(p.Schema) {
-				break
-			}
-			if p.Schema != "" && p.Schema != curDB && !isDatabaseDDL(q) {
-				// USE only where needed: CREATE DATABASE must not follow a
-				// USE of the database it creates.
-				out = append(out, "USE `"+strings.ReplaceAll(p.Schema, "`", "``")+"`;\n"...)
-				curDB = p.Schema
-			}
-			out = append(out, q...)
-			out = append(out, ";\n"...)
-			txStart, gtid = 0, ""
-		case *binlog.XID:
-			txStart, gtid = 0, ""
-		case *binlog.Rows:
-			if !cfg.selected(p) {
-				break
-			}
-			opts := cfg.opts
-			if !cfg.noComments {
-				start := txStart
-				if start == 0 {
-					start = ev.Offset
-				}
-				pos = rowevent.Position{Start: start, End: ev.NextPos, Time: ev.Time().In(loc), GTID: gtid}
-				opts.Position = &pos
-			}
-			if fw != nil {
-				if err := fw.WriteEvent(ev, opts.Position); err != nil {
-					return err
-				}
-				break
-			}
-			if out, err = rowevent.AppendForward(out, p, &opts); err != nil {
-				return fmt.Errorf("%s@%d: %w", ev.File, ev.Offset, err)
-			}
+		last := src.last(ev)
+		if err := r.event(ev); err != nil {
+			return err
 		}
-		if len(out) > flushChunk || (cfg.stopNever && len(out) > 0) {
-			if err := write(w, out, cfg.stopNever); err != nil {
+		switch {
+		case r.pipe != nil && len(r.out) > flushChunk:
+			if err := r.pipe.add(r.out, nil, nil, rowevent.Options{}); err != nil {
 				return err
 			}
-			out = out[:0]
+			r.out = r.out[:0]
+		case r.pipe == nil && (len(r.out) > flushChunk || (cfg.stopNever && len(r.out) > 0)):
+			if err := write(w, r.out, cfg.stopNever); err != nil {
+				return err
+			}
+			r.out = r.out[:0]
 		}
-		if src.last(ev) {
+		// The event's SQL is written or spooled (or, handed to the pipe,
+		// will be, which releases it then): its memory goes to the next
+		// events (binlog.Event.Release), which keeps the allocation rate,
+		// and the collector's work, near zero.
+		if r.handed {
+			r.handed = false
+		} else {
+			ev.Release()
+		}
+		if last {
 			break
 		}
 	}
-	if fw != nil {
-		return fw.Close()
+	if r.fw == nil && r.tx.written {
+		// The range ends inside a transaction, whose end is beyond it:
+		// apply what the range holds of it, as binlog2sql always has.
+		r.out = append(r.out, "COMMIT;\n"...)
 	}
-	return write(w, out, false)
+	if r.pipe != nil {
+		err := r.pipe.add(r.out, nil, nil, rowevent.Options{})
+		if cerr := r.pipe.close(); err == nil {
+			err = cerr
+		}
+		r.pipe, r.out = nil, nil
+		if err != nil {
+			return err
+		}
+	}
+	if r.fw != nil {
+		return r.fw.Close()
+	}
+	return write(w, r.out, false)
+}
+
+// runner holds the state of runContext between events.
+type runner struct {
+	cfg    *config
+	schema *readerSchema
+	loc    *time.Location
+	out    []byte            // forward SQL not written yet
+	fw     *flashback.Writer // --flashback: writes the header and inverse SQL at the end
+	pipe   *sqlPipe          // files: makes the SQL of rows events on other goroutines
+	handed bool              // the last event went to pipe, which releases it
+	pos    rowevent.Position
+	curDB  string // database of the last USE written
+	tx     txState
+	// xa holds the XA transactions whose first phase was written (as
+	// committed) or spooled, by xid, with where their XA PREPARE is.
+	xa map[string]where
+}
+
+// txState follows the transaction the events are in.
+type txState struct {
+	open    bool   // inside a transaction
+	content bool   // a rows event or statement of it was read
+	start   int64  // offset of its first event (GTID, BEGIN); 0 unknown
+	gtid    string // its GTID; "" none
+	// written: forward, BEGIN is written; flashback, rows of it are
+	// spooled.
+	written bool
+	first   where       // its first rows event written or spooled
+	held    []byte      // forward: savepoint statements waiting for BEGIN
+	saves   []savepoint // its savepoints, oldest first
+}
+
+// where is a place in the log.
+type where struct {
+	file   string
+	offset int64
+}
+
+func (w where) String() string {
+	if w.offset == 0 {
+		return "the start of the range"
+	}
+	return fmt.Sprintf("%s@%d", w.file, w.offset)
+}
+
+// savepoint is a SAVEPOINT of the current transaction.
+type savepoint struct {
+	name string
+	// rows: flashback, the first spooled rows event after it (offset 0:
+	// none yet).
+	rows where
+}
+
+func (t *txState) reset() {
+	*t = txState{held: t.held[:0], saves: t.saves[:0]}
+}
+
+// findSave returns the index of the savepoint called name, -1 if none.
+// Savepoint names are not case-sensitive.
+func (t *txState) findSave(name string) int {
+	for i := len(t.saves) - 1; i >= 0; i-- {
+		if strings.EqualFold(t.saves[i].name, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+func at(ev *binlog.Event) where { return where{ev.File, ev.Offset} }
+
+// event handles one event of the range.
+func (r *runner) event(ev *binlog.Event) error {
+	switch p := ev.Payload.(type) {
+	case *binlog.GTID:
+		if err := r.abandon(ev); err != nil {
+			return err
+		}
+		r.tx.start, r.tx.gtid = ev.Offset, gtidString(p)
+		// MariaDB: BEGIN is implied, unless the group is one statement.
+		r.tx.open = p.MariaDB && !p.Standalone()
+	case *binlog.Query:
+		return r.query(ev, p)
+	case *binlog.XID:
+		r.commit()
+	case *binlog.XAPrepare:
+		r.xaPrepare(ev, fmt.Sprintf("x'%x',x'%x',%d", p.GTRID, p.BQUAL, p.FormatID), p.OnePhase)
+	case *binlog.Rows:
+		return r.rows(ev, p)
+	}
+	return nil
+}
+
+func (r *runner) query(ev *binlog.Event, p *binlog.Query) error {
+	switch c := p.Control(); c {
+	case binlog.TxBegin, binlog.TxXAStart:
+		if r.tx.open && r.tx.content {
+			if err := r.abandon(ev); err != nil {
+				return err
+			}
+		}
+		r.tx.open = true
+		if r.tx.start == 0 {
+			r.tx.start = ev.Offset
+		}
+	case binlog.TxCommit:
+		r.commit()
+	case binlog.TxRollback:
+		return r.rollback(ev)
+	case binlog.TxSavepoint, binlog.TxRollbackToSavepoint, binlog.TxReleaseSavepoint:
+		return r.savepoint(ev, p, c)
+	case binlog.TxXAEnd:
+		// XA PREPARE follows: the transaction ends there.
+	case binlog.TxXAPrepare:
+		r.xaPrepare(ev, xidOf(p.Query), false)
+	case binlog.TxXACommit, binlog.TxXARollback:
+		// The second phase: a group of its own.
+		xid := xidOf(p.Query)
+		prep, ok := r.xa[xid]
+		delete(r.xa, xid)
+		if ok && c == binlog.TxXARollback {
+			return fmt.Errorf("%s: XA ROLLBACK of the XA transaction whose rows were written as committed at its XA PREPARE (%s): narrow the range to leave it out", at(ev), prep)
+		}
+		r.tx.reset()
+	default:
+		// A statement: DDL, statement-logged DML, ...
+		pass := !r.cfg.onlyDML && r.fw == nil && r.cfg.selectedDB(p.Schema)
+		if r.tx.open {
+			r.tx.content = true
+			if pass {
+				r.begin()
+			}
+		}
+		if pass {
+			q := strings.TrimSpace(p.Query)
+			if p.Schema != "" && p.Schema != r.curDB && !isDatabaseDDL(q) {
+				// USE only where needed: CREATE DATABASE must not follow a
+				// USE of the database it creates.
+				r.out = append(r.out, "USE `"+strings.ReplaceAll(p.Schema, "`", "``")+"`;\n"...)
+				r.curDB = p.Schema
+			}
+			r.out = append(r.out, q...)
+			r.out = append(r.out, ";\n"...)
+		}
+		if !r.tx.open {
+			// A statement of its own (DDL): it ends its group.
+			r.tx.reset()
+		}
+	}
+	return nil
+}
+
+func (r *runner) rows(ev *binlog.Event, p *binlog.Rows) error {
+	// Without BEGIN: the transaction started before the range.
+	r.tx.open, r.tx.content = true, true
+	if !r.cfg.selected(p) {
+		return nil
+	}
+	here := at(ev) // ev may be released once handed to the pipe
+	opts := r.cfg.opts
+	if !r.cfg.noComments {
+		start := r.tx.start
+		if start == 0 {
+			start = ev.Offset
+		}
+		r.pos = rowevent.Position{Start: start, End: ev.NextPos, Time: ev.Time().In(r.loc), GTID: r.tx.gtid}
+		opts.Position = &r.pos
+	}
+	if r.pipe != nil {
+		if r.fw == nil {
+			r.begin()
+		}
+		r.handed = true
+		err := r.pipe.add(r.out, ev, p, opts)
+		r.out = r.out[:0]
+		if err != nil {
+			return err
+		}
+	}
+	if r.fw != nil {
+		if r.pipe == nil {
+			if err := r.fw.WriteEvent(ev, opts.Position); err != nil {
+				if errors.Is(err, rowevent.ErrNoColumnNames) {
+					return namesError(r.cfg, r.schema, ev, p.Table, err)
+				}
+				return err
+			}
+		}
+		r.tx.written = true
+		if r.tx.first.offset == 0 {
+			r.tx.first = here
+		}
+		for i := len(r.tx.saves) - 1; i >= 0 && r.tx.saves[i].rows.offset == 0; i-- {
+			r.tx.saves[i].rows = here
+		}
+		return nil
+	}
+	r.begin()
+	if r.tx.first.offset == 0 {
+		r.tx.first = here
+	}
+	if r.pipe != nil {
+		return nil
+	}
+	out, err := rowevent.AppendForward(r.out, p, &opts)
+	if err != nil {
+		if errors.Is(err, rowevent.ErrNoColumnNames) {
+			return namesError(r.cfg, r.schema, ev, p.Table, err)
+		}
+		return fmt.Errorf("%s: %w", here, err)
+	}
+	r.out = out
+	return nil
+}
+
+// begin writes BEGIN and the savepoint statements held, once per
+// transaction, before its first statement (forward).
+func (r *runner) begin() {
+	if r.tx.written {
+		return
+	}
+	r.tx.written = true
+	r.out = append(r.out, "BEGIN;\n"...)
+	r.out = append(r.out, r.tx.held...)
+	r.tx.held = r.tx.held[:0]
+}
+
+// commit ends the transaction with COMMIT (XID or COMMIT).
+func (r *runner) commit() {
+	if r.tx.written && r.fw == nil {
+		r.out = append(r.out, "COMMIT;\n"...)
+	}
+	r.tx.reset()
+}
+
+// rollback ends the transaction with ROLLBACK. A server logs it (rather
+// than cut the transaction from the log) when the transaction changed a
+// non-transactional or temporary table; MariaDB also ends a group so at a
+// logged ROLLBACK TO a savepoint set before anything was logged. The
+// changes to transactional tables in the group were undone.
+func (r *runner) rollback(ev *binlog.Event) error {
+	if r.tx.written {
+		if r.fw != nil {
+			return fmt.Errorf("%s: the transaction of the rows event at %s ends with ROLLBACK: the server undid its changes to transactional tables and kept those to non-transactional ones, and the binlog does not say which tables are which, so --flashback cannot invert it; narrow the range or the tables to leave this transaction out",
+				at(ev), r.tx.first)
+		}
+		r.out = append(r.out, "ROLLBACK;\n"...)
+	}
+	r.tx.reset()
+	return nil
+}
+
+// abandon ends a transaction that the log leaves without COMMIT or
+// ROLLBACK, before the event ev that starts another one: it was not
+// committed (the server crashed while writing it).
+func (r *runner) abandon(ev *binlog.Event) error {
+	if r.tx.open && r.tx.written {
+		if r.fw != nil {
+			return fmt.Errorf("%s: the transaction of the rows event at %s has no COMMIT before the next one starts: it was not committed, and --flashback cannot take back what it spooled; narrow the range to leave it out",
+				at(ev), r.tx.first)
+		}
+		r.out = append(r.out, "ROLLBACK;\n"...)
+	}
+	r.tx.reset()
+	return nil
+}
+
+// savepoint handles SAVEPOINT, ROLLBACK TO and RELEASE SAVEPOINT: in
+// forward mode they are written in place (held until BEGIN when nothing
+// of the transaction is written yet); with --flashback a ROLLBACK TO that
+// undoes spooled rows is an error.
+func (r *runner) savepoint(ev *binlog.Event, p *binlog.Query, c binlog.TxControl) error {
+	// Without BEGIN: the transaction started before the range.
+	r.tx.open = true
+	name := savepointName(p.Query)
+	i := r.tx.findSave(name)
+	switch c {
+	case binlog.TxSavepoint:
+		if i >= 0 {
+			// A savepoint of the same name is replaced.
+			r.tx.saves = append(r.tx.saves[:i], r.tx.saves[i+1:]...)
+		}
+		r.tx.saves = append(r.tx.saves, savepoint{name: name})
+	case binlog.TxReleaseSavepoint:
+		if i < 0 {
+			// Set before the range: nothing to release in the output.
+			return nil
+		}
+		r.tx.saves = r.tx.saves[:i]
+	case binlog.TxRollbackToSavepoint:
+		if i < 0 {
+			if !r.tx.written {
+				// Set before the range, and nothing written since.
+				return nil
+			}
+			return fmt.Errorf("%s: ROLLBACK TO %s undoes row changes of the range (from %s on), but its SAVEPOINT is before the range; start the range at the start of the transaction (its GTID or BEGIN)",
+				at(ev), quoteName(name), r.tx.first)
+		}
+		if r.fw != nil && r.tx.saves[i].rows.offset != 0 {
+			return fmt.Errorf("%s: the rows event at %s lies between SAVEPOINT %s and this ROLLBACK TO %s: the server undid its changes to transactional tables and kept those to non-transactional ones, and the binlog does not say which tables are which, so --flashback cannot invert it; narrow the range or the tables to leave this transaction out",
+				at(ev), r.tx.saves[i].rows, quoteName(name), quoteName(name))
+		}
+		r.tx.saves = r.tx.saves[:i+1]
+	}
+	if r.fw != nil {
+		return nil
+	}
+	if r.tx.written {
+		r.out = append(append(r.out, strings.TrimSpace(p.Query)...), ";\n"...)
+	} else {
+		r.tx.held = append(append(r.tx.held, strings.TrimSpace(p.Query)...), ";\n"...)
+	}
+	return nil
+}
+
+// quoteName quotes a savepoint name for messages.
+func quoteName(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
+
+// xaPrepare ends the first phase of an XA transaction (or the whole of
+// it, onePhase): its rows are written as a committed transaction; xid is
+// kept to catch an XA ROLLBACK of it.
+func (r *runner) xaPrepare(ev *binlog.Event, xid string, onePhase bool) {
+	if r.tx.written && !onePhase {
+		if r.xa == nil {
+			r.xa = make(map[string]where)
+		}
+		r.xa[xid] = at(ev)
+	} else {
+		// An xid may be used again once its transaction is over.
+		delete(r.xa, xid)
+	}
+	r.commit()
+}
+
+// savepointName returns the savepoint of SAVEPOINT name, ROLLBACK TO
+// [SAVEPOINT] name or RELEASE SAVEPOINT name: the statement's last
+// identifier (as servers write them: SAVEPOINT `sp`, ROLLBACK TO `sp`).
+func savepointName(q string) string {
+	q = strings.TrimRight(strings.TrimSpace(q), "; \t\r\n")
+	if strings.HasSuffix(q, "`") {
+		// `name`, with `` for a backquote in it.
+		var b []byte
+		for i := len(q) - 2; i >= 0; i-- {
+			if q[i] == '`' {
+				if i > 0 && q[i-1] == '`' {
+					b = append(b, '`')
+					i--
+					continue
+				}
+				slices.Reverse(b)
+				return string(b)
+			}
+			b = append(b, q[i])
+		}
+	}
+	return q[strings.LastIndexAny(q, " \t\r\n/")+1:]
+}
+
+// xidOf returns the xid of an XA COMMIT, XA ROLLBACK or XA PREPARE
+// statement (what follows the verb, as servers write it: hex strings) in
+// the form run gives the xid of an XA_PREPARE event: lower case, without
+// spaces.
+func xidOf(q string) string {
+	f := strings.Fields(q)
+	for i := 0; i+1 < len(f); i++ {
+		if !strings.EqualFold(f[i], "XA") {
+			continue
+		}
+		switch strings.ToUpper(f[i+1]) {
+		case "COMMIT", "ROLLBACK", "PREPARE":
+			rest := strings.ToLower(strings.Join(f[i+2:], ""))
+			return strings.TrimSuffix(strings.TrimSuffix(rest, ";"), "onephase")
+		}
+	}
+	return ""
 }
 
 // timed reports whether the datetime flags apply to ev: events of
@@ -177,17 +538,26 @@ func write(w io.Writer, b []byte, flush bool) error {
 	return nil
 }
 
-func (cfg *config) selectedDB(db string) bool { return len(cfg.dbs) == 0 || cfg.dbs[db] }
+// selectedDB reports whether -d and --exclude-databases select database
+// db (a rows event's, a statement's default database).
+func (cfg *config) selectedDB(db string) bool {
+	return (len(cfg.dbs) == 0 || cfg.dbs[db]) && !cfg.excludeDBs[db]
+}
 
+// selected reports whether the flags select the rows event r.
 func (cfg *config) selected(r *binlog.Rows) bool {
 	if r.Table == nil || !cfg.selectedDB(r.Table.Schema) {
 		return false
 	}
-	if len(cfg.tables) > 0 && !cfg.tables[r.Table.Table] {
+	db, t := r.Table.Schema, r.Table.Table
+	if len(cfg.tables) > 0 && !listed(cfg.tables, db, t) || listed(cfg.excludeTables, db, t) {
 		return false
 	}
 	return len(cfg.sqlTypes) == 0 || cfg.sqlTypes[r.Kind.String()]
 }
+
+// listed reports whether l names table db.t, as "t" or "db.t".
+func listed(l listFlag, db, t string) bool { return l[t] || l[db+"."+t] }
 
 func gtidString(g *binlog.GTID) string {
 	if g.MariaDB {

@@ -152,7 +152,7 @@ func (a *Archiver) archivePaths(ctx context.Context, paths []string, deferInUse 
 			return rep, fmt.Errorf("archive: %s: no sequence number in the file name", name)
 		}
 		if rec := m.Find(name); rec != nil {
-			sum, err := a.localSHA256(p)
+			sum, err := a.localSHA256(ctx, p)
 			if err != nil {
 				return rep, err
 			}
@@ -224,7 +224,7 @@ func (a *Archiver) Run(ctx context.Context, indexPath string, interval time.Dura
 
 // localSHA256 returns the SHA-256 of a local file, from the cache when the
 // file's size and mtime have not changed.
-func (a *Archiver) localSHA256(path string) (string, error) {
+func (a *Archiver) localSHA256(ctx context.Context, path string) (string, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return "", fmt.Errorf("archive: %w", err)
@@ -232,7 +232,7 @@ func (a *Archiver) localSHA256(path string) (string, error) {
 	if h, ok := a.hashed[path]; ok && h.size == fi.Size() && h.mtime.Equal(fi.ModTime()) {
 		return h.sum, nil
 	}
-	sum, err := fileSHA256(path)
+	sum, err := fileSHA256(ctx, path)
 	if err != nil {
 		return "", err
 	}
@@ -243,14 +243,14 @@ func (a *Archiver) localSHA256(path string) (string, error) {
 	return sum, nil
 }
 
-func fileSHA256(path string) (string, error) {
+func fileSHA256(ctx context.Context, path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("archive: %w", err)
 	}
 	defer f.Close()
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	if _, err := io.Copy(h, &sizeReader{ctx: ctx, r: f, size: -1}); err != nil {
 		return "", fmt.Errorf("archive: read %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil

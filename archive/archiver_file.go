@@ -44,9 +44,13 @@ func (a *Archiver) archiveFile(ctx context.Context, path string, seq uint64, las
 	if err != nil {
 		return nil, fmt.Errorf("archive: %s: compress: %w", name, err)
 	}
-	tee := io.TeeReader(f, io.MultiWriter(raw, cw))
+	// Reading stops soon after ctx is done, however large the file.
+	tee := io.TeeReader(&sizeReader{ctx: ctx, r: f, size: -1}, io.MultiWriter(raw, cw))
 	sc := newScanner()
 	if err := sc.scan(tee, name); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, fmt.Errorf("archive: %w", err)
 	}
 	// A closed file ends with its last event; anything after it is an
@@ -141,7 +145,7 @@ func (a *Archiver) checkUpload(ctx context.Context, rec *Record) error {
 		}
 		defer rc.Close()
 		h := newCountingHash()
-		if _, err := io.Copy(h, rc); err != nil {
+		if _, err := io.Copy(h, &sizeReader{ctx: ctx, r: rc, size: rec.StoredSize, atMost: true, what: "stored object"}); err != nil {
 			return fmt.Errorf("archive: read back %s: %w", rec.Object, err)
 		}
 		if h.n != rec.StoredSize || h.sum() != rec.StoredSHA256 {

@@ -36,11 +36,33 @@ const partialSuffix = ".partial"
 // (binlog.Stream); a file the server never closed (a crash) is archived
 // when the stream moves on to the next file. It returns ctx.Err() when ctx
 // is done, and the first archiving error (a gap, a fork, a split brain) or
-// stream error otherwise.
+// stream error otherwise. Its errors never show Stream.Password, and a
+// Stream.Host with user information ("user:password@host") is refused.
 func (a *Archiver) RunLive(ctx context.Context, lo *LiveOptions) error {
 	if lo == nil || lo.SpoolDir == "" {
 		return errors.New("archive: RunLive needs LiveOptions.SpoolDir")
 	}
+	if strings.Contains(lo.Stream.Host, "@") {
+		// "user:password@host": say so without repeating it.
+		return errors.New("archive: RunLive: LiveOptions.Stream.Host holds an \"@\": give the user and password in User and Password, not in the host")
+	}
+	err := a.runLive(ctx, lo)
+	if pw := lo.Stream.Password; err != nil && pw != "" && strings.Contains(err.Error(), pw) {
+		err = &redacted{err: err, secret: pw}
+	}
+	return err
+}
+
+// redacted is err with every occurrence of a secret masked in its text.
+type redacted struct {
+	err    error
+	secret string
+}
+
+func (r *redacted) Error() string { return strings.ReplaceAll(r.err.Error(), r.secret, "***") }
+func (r *redacted) Unwrap() error { return r.err }
+
+func (a *Archiver) runLive(ctx context.Context, lo *LiveOptions) error {
 	if err := os.MkdirAll(lo.SpoolDir, 0o755); err != nil {
 		return fmt.Errorf("archive: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -98,5 +99,27 @@ func TestRunLive(t *testing.T) {
 	vr, err := Verify(context.Background(), store, nil)
 	if err != nil || vr.Err() != nil {
 		t.Errorf("Verify: %v %v", err, vr.Err())
+	}
+}
+
+// TestRunLiveSecrets: RunLive's errors never show the password, not even
+// when it is written into the host ("user:password@host", which the
+// connection error used to repeat).
+func TestRunLiveSecrets(t *testing.T) {
+	const pw = "hunter2-s3cret"
+	a, err := NewArchiver(&Options{Store: newMemStore()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, so := range []binlog.StreamOptions{
+		{Flavor: "mariadb", Host: "root:" + pw + "@127.0.0.1:1", User: "root"},
+		{Flavor: "mariadb", Host: "127.0.0.1:1", User: "root", Password: pw},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		err := a.RunLive(ctx, &LiveOptions{Stream: so, SpoolDir: t.TempDir()})
+		cancel()
+		if err == nil || strings.Contains(err.Error(), pw) {
+			t.Errorf("RunLive with host %q: %v, want an error without the password", so.Host, err)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -341,5 +342,60 @@ func TestRetention(t *testing.T) {
 	rep, err := a.ArchiveFiles(ctx, paths)
 	if err != nil || len(rep.Skipped) != 3 {
 		t.Errorf("after retention: %+v, %v", rep, err)
+	}
+}
+
+// TestArchiveCancel: an archiving pass over a large file stops soon after
+// ctx is canceled (Ctrl-C in the archiver daemon); it used to compress the
+// whole file first, and archives nothing.
+func TestArchiveCancel(t *testing.T) {
+	s := testserver.Start(t, nil)
+	if err := s.Exec("CREATE DATABASE d", "CREATE TABLE d.t (id INT PRIMARY KEY, v TEXT)",
+		"INSERT INTO d.t SELECT seq, REPEAT('x', 1000) FROM d.seq_1_to_40000"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FlushBinaryLogs(); err != nil {
+		t.Fatal(err)
+	}
+	paths, err := s.BinlogPaths()
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths = paths[:len(paths)-1]
+	var size int64
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		size += fi.Size()
+	}
+	if size < 30<<20 {
+		t.Fatalf("the binlogs hold %d bytes, want a large file", size)
+	}
+	store, err := NewDirStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	a, err := NewArchiver(&Options{Store: store, Codec: None, TempDir: tmp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Cancel once the copy being prepared holds 1 MiB.
+	w := watchDir(tmp, 1<<20, cancel)
+	_, err = a.ArchiveFiles(ctx, paths)
+	peak := w.peak()
+	t.Logf("%d bytes of binlogs; canceled pass: %v; temporary copy peak %d bytes", size, err, peak)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("canceled pass: %v, want context.Canceled", err)
+	}
+	if peak > size/2 {
+		t.Errorf("the pass went on to copy %d of %d bytes after the cancellation at 1 MiB", peak, size)
+	}
+	if m, err := LoadManifest(context.Background(), store); err != nil || len(m.Records) != 0 {
+		t.Errorf("after the canceled pass the manifest holds %d records, %v", len(m.Records), err)
 	}
 }

@@ -161,7 +161,18 @@ func DetectCodec(head []byte) Codec {
 // silent short read. The returned reader releases its resources at
 // io.EOF or at the first error; a caller that stops reading early may
 // call its Close method, when it has one (it does not close r).
+//
+// A zstd frame may ask for a window (the history kept in memory) of up to
+// 1 GiB; larger ones are refused.
 func NewReader(r io.Reader) (io.Reader, Codec, error) {
+	return newReader(r, maxZstdWindow)
+}
+
+// maxZstdWindow is the largest zstd window NewReader accepts.
+const maxZstdWindow = 1 << 30
+
+// newReader is NewReader refusing zstd windows larger than maxWindow bytes.
+func newReader(r io.Reader, maxWindow uint64) (io.Reader, Codec, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, err := br.Peek(6)
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
@@ -187,7 +198,7 @@ func NewReader(r io.Reader) (io.Reader, Codec, error) {
 		zr, err := zstd.NewReader(br,
 			zstd.WithDecoderConcurrency(1),
 			zstd.WithDecoderLowmem(true),
-			zstd.WithDecoderMaxWindow(1<<30))
+			zstd.WithDecoderMaxWindow(maxWindow))
 		if err != nil {
 			return nil, c, fmt.Errorf("archive: zstd: %w", err)
 		}

@@ -31,8 +31,14 @@ import (
 // "passphrase:correct horse battery staple".
 const PassphrasePrefix = "passphrase:"
 
-// ErrWrongKey is returned by Decrypt when no identity opens the file.
-var ErrWrongKey = errors.New("archive: no identity matches the encrypted file")
+// ErrDecrypt is wrapped by every failure to decrypt: no identity opens the
+// file (ErrWrongKey), or the file does not authenticate (it was modified,
+// truncated or is not a well-formed age file).
+var ErrDecrypt = errors.New("archive: decryption failed")
+
+// ErrWrongKey is returned by Decrypt when no identity opens the file: a
+// wrong key or passphrase. It wraps ErrDecrypt.
+var ErrWrongKey = fmt.Errorf("%w: no identity matches the encrypted file", ErrDecrypt)
 
 // ErrNotEncrypted is returned by Decrypt for input that is not age data.
 var ErrNotEncrypted = errors.New("archive: not an age encrypted file")
@@ -99,42 +105,82 @@ func parseRecipients(recipients []string) ([]age.Recipient, error) {
 
 // Decrypt returns a reader of the plaintext of the age file r, opened with
 // one of identities. It reads the header at once: ErrWrongKey when no
-// identity opens it, ErrNotEncrypted when r is not age data. Armored
-// (PEM-like, "age -a") files are read too. The plaintext is authenticated
-// chunk by chunk as it is read: a modified or truncated file gives a read
-// error, never wrong or short data followed by io.EOF.
+// identity opens it, ErrNotEncrypted when r is not age data, ErrDecrypt
+// when the header does not authenticate. Armored (PEM-like, "age -a")
+// files are read too. The plaintext is authenticated chunk by chunk as it
+// is read: a modified or truncated file gives a read error wrapping
+// ErrDecrypt, never wrong or short data followed by io.EOF. Errors of r
+// itself are returned as they are.
 func Decrypt(r io.Reader, identities ...string) (io.Reader, error) {
 	ids, err := parseIdentities(identities)
 	if err != nil {
 		return nil, err
 	}
-	br := bufio.NewReader(r)
+	src := &errReader{r: r}
+	br := bufio.NewReader(src)
 	head, _ := br.Peek(len(ageArmorMagic))
-	var src io.Reader = br
+	var in io.Reader = br
 	switch {
 	case bytes.HasPrefix(head, []byte(ageArmorMagic)):
-		src = armor.NewReader(br)
+		in = armor.NewReader(br)
 	case bytes.HasPrefix(head, []byte(ageMagic)):
 	default:
+		if src.err != nil {
+			return nil, src.err
+		}
 		return nil, ErrNotEncrypted
 	}
-	dr, err := age.Decrypt(src, ids...)
+	dr, err := age.Decrypt(in, ids...)
 	if err != nil {
 		var nm *age.NoIdentityMatchError
-		if errors.As(err, &nm) {
+		switch {
+		case errors.As(err, &nm):
 			return nil, fmt.Errorf("%w: %v", ErrWrongKey, err)
+		case src.err != nil:
+			return nil, fmt.Errorf("archive: age: %w", err)
 		}
-		return nil, fmt.Errorf("archive: age: %w", err)
+		return nil, fmt.Errorf("%w: %w", ErrDecrypt, err)
 	}
-	return dr, nil
+	return &authReader{r: dr, src: src}, nil
 }
 
+// errReader keeps the first error of r other than io.EOF.
+type errReader struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF && e.err == nil {
+		e.err = err
+	}
+	return n, err
+}
+
+// authReader reads age's plaintext: its errors are authentication
+// failures (ErrDecrypt), unless they are src's own.
+type authReader struct {
+	r   io.Reader
+	src *errReader
+}
+
+func (a *authReader) Read(p []byte) (int, error) {
+	n, err := a.r.Read(p)
+	if err != nil && err != io.EOF && (a.src.err == nil || !errors.Is(err, a.src.err)) {
+		err = fmt.Errorf("%w: %w", ErrDecrypt, err)
+	}
+	return n, err
+}
+
+// parseIdentities parses identity strings. Its errors never quote them:
+// a malformed line may be a secret.
 func parseIdentities(identities []string) ([]age.Identity, error) {
 	if len(identities) == 0 {
 		return nil, errors.New("archive: Decrypt: no identities")
 	}
 	var ids []age.Identity
-	for _, s := range identities {
+	for i, s := range identities {
 		if pass, ok := strings.CutPrefix(s, PassphrasePrefix); ok {
 			id, err := age.NewScryptIdentity(pass)
 			if err != nil {
@@ -143,11 +189,24 @@ func parseIdentities(identities []string) ([]age.Identity, error) {
 			ids = append(ids, id)
 			continue
 		}
-		parsed, err := age.ParseIdentities(strings.NewReader(s))
-		if err != nil {
-			return nil, fmt.Errorf("archive: bad age identity: %w", err)
+		line, found := 0, false
+		for l := range strings.Lines(s) {
+			line++
+			l = strings.TrimSpace(l)
+			if l == "" || strings.HasPrefix(l, "#") {
+				continue
+			}
+			id, err := age.ParseX25519Identity(l)
+			if err != nil {
+				return nil, fmt.Errorf("archive: bad age identity %d, line %d: not an age secret key (AGE-SECRET-KEY-1...) nor %s...",
+					i+1, line, PassphrasePrefix)
+			}
+			ids = append(ids, id)
+			found = true
 		}
-		ids = append(ids, parsed...)
+		if !found {
+			return nil, fmt.Errorf("archive: bad age identity %d: no secret key in it", i+1)
+		}
 	}
 	return ids, nil
 }

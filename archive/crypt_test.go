@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 func init() {
@@ -216,5 +217,97 @@ func TestAgeCLIPassphrase(t *testing.T) {
 	}
 	if got, err := decrypt(t, enc, PassphrasePrefix+pass); err != nil || !bytes.Equal(got, data) {
 		t.Errorf("decrypting age -p output: %d bytes, %v; want %d", len(got), err, len(data))
+	}
+}
+
+// TestDecryptErrors checks that every failure to decrypt is an ErrDecrypt:
+// a payload that does not authenticate was once a bare age error, which
+// the archive reported as a decompression error. Errors of the source
+// are kept as they are.
+func TestDecryptErrors(t *testing.T) {
+	id, rcp, _ := GenerateKey()
+	other, _, _ := GenerateKey()
+	enc := encrypt(t, binlogLike(200_000, 24), rcp)
+	flip := func(i int) []byte { b := bytes.Clone(enc); b[i] ^= 1; return b }
+	for what, in := range map[string][]byte{
+		"payload":   flip(len(enc) / 2),
+		"last tag":  flip(len(enc) - 1),
+		"truncated": enc[:len(enc)-100],
+		"header":    flip(40),
+	} {
+		if _, err := decrypt(t, in, id); !errors.Is(err, ErrDecrypt) {
+			t.Errorf("%s: %v, want ErrDecrypt", what, err)
+		}
+	}
+	if _, err := decrypt(t, enc, other); !errors.Is(err, ErrWrongKey) || !errors.Is(err, ErrDecrypt) {
+		t.Errorf("wrong key: %v, want ErrWrongKey and ErrDecrypt", err)
+	}
+	boom := errors.New("store failed")
+	r, err := Decrypt(io.MultiReader(bytes.NewReader(enc[:len(enc)/2]), iotest.ErrReader(boom)), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadAll(r); err != boom {
+		t.Errorf("source error: %v, want it unchanged", err)
+	}
+}
+
+// bech32 encodes 5-bit values with a checksum (BIP 173), as age keys are.
+func bech32(hrp string, data []byte) string {
+	const charset = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+	gen := [5]uint32{0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3}
+	var values []byte
+	for _, c := range hrp {
+		values = append(values, byte(c>>5))
+	}
+	values = append(values, 0)
+	for _, c := range hrp {
+		values = append(values, byte(c&31))
+	}
+	values = append(append(values, data...), 0, 0, 0, 0, 0, 0)
+	chk := uint32(1)
+	for _, v := range values {
+		b := chk >> 25
+		chk = (chk&0x1ffffff)<<5 ^ uint32(v)
+		for i := range 5 {
+			if (b>>i)&1 == 1 {
+				chk ^= gen[i]
+			}
+		}
+	}
+	chk ^= 1
+	s := []byte(hrp + "1")
+	for _, d := range data {
+		s = append(s, charset[d])
+	}
+	for i := range 6 {
+		s = append(s, charset[(chk>>(5*(5-i)))&31])
+	}
+	return string(s)
+}
+
+// TestIdentityErrorsQuoteNothing: a malformed identity may be a secret (a
+// passphrase without its prefix, a damaged key): errors never quote it.
+// age's parser quotes the part before the last "1" of a well-formed
+// bech32 string ("unknown type").
+func TestIdentityErrorsQuoteNothing(t *testing.T) {
+	id, rcp, _ := GenerateKey()
+	enc := encrypt(t, []byte("x"), rcp)
+	for _, bad := range []string{
+		bech32("hunter2secret", make([]byte, 10)),
+		"hunter2secret1qpzry9x8gf2tvdw0s3jn54khce6mua7l",
+		"correct-horse-battery-staple",
+		id[:len(id)-3] + "qqq",
+		"# a comment\n" + strings.ToLower(id[:20]) + "hunter2secret",
+	} {
+		_, err := Decrypt(bytes.NewReader(enc), bad)
+		if err == nil {
+			t.Fatalf("Decrypt with %q succeeded", bad)
+		}
+		for _, part := range []string{"hunter2", "horse", id[15:30], strings.ToLower(id[15:20])} {
+			if strings.Contains(strings.ToLower(err.Error()), strings.ToLower(part)) {
+				t.Errorf("error %q quotes the identity (%q)", err, part)
+			}
+		}
 	}
 }

@@ -40,6 +40,28 @@
 // each file locally and archives it when the server rotates: the archived
 // bytes are the server's file, byte for byte, whichever way they came.
 //
+// # Reading objects back
+//
+// Verify, Plan and Restore read an object through the same checks: the
+// stored bytes are hashed as they arrive, decrypted (age authenticates
+// every 64 KiB chunk) and decompressed, and the raw bytes are hashed
+// again. Neither may exceed the sizes in the record: a damaged or hostile
+// object, such as a decompression bomb, fails at the first byte past them
+// (ErrSize), so Restore never writes more than the record promised, and
+// a zstd frame may ask for a window of at most the record's raw size or
+// 8 MiB, whichever is larger. Records themselves are parsed strictly: one
+// JSON object with Record's fields, each given once, naming the object
+// that its own file name, codec and encryption give (ErrBadRecord), so
+// that no record can make retention delete another file's object.
+//
+// Every failure on an object is an *ObjectError naming the object and its
+// binlog file, wrapping a sentinel: ErrSize, ErrDigest, ErrDecrypt (a
+// wrong key, ErrWrongKey, or data that does not authenticate),
+// ErrBadRecord, ErrNotFound. Restore refuses to replace files that
+// already exist unless RestoreOptions.Overwrite is set. Every long read
+// (archiving, hashing, verifying, restoring) stops soon after its context
+// is canceled.
+//
 // # Time targets
 //
 // Plan with a time target T replays every transaction committed at or

@@ -3,10 +3,12 @@ package archive
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,6 +34,11 @@ var (
 	ErrNotClosed = errors.New("archive: binlog file still open")
 	// ErrTarget: a Plan target cannot be reached with the archived chain.
 	ErrTarget = errors.New("archive: target not covered by the archive")
+	// ErrBadRecord: a manifest record is malformed: not exactly one JSON
+	// object (data after it, say), an unknown or repeated field, or
+	// fields that contradict each other, such as an object name other
+	// than the one its file name, codec and encryption give.
+	ErrBadRecord = errors.New("archive: bad manifest record")
 )
 
 // Object name prefixes in the store.
@@ -132,7 +139,10 @@ func dataName(file string, c Codec, encrypted bool) string {
 	return n
 }
 
-// LoadManifest reads every record from the store.
+// LoadManifest reads every record from the store. Records are parsed
+// strictly: a malformed one (ErrBadRecord, in an *ObjectError naming it)
+// fails the whole load, so that nothing (Verify, Plan, retention) acts on
+// a record that may name another file's object.
 func LoadManifest(ctx context.Context, s Store) (*Manifest, error) {
 	infos, err := s.List(ctx, recordPrefix)
 	if err != nil {
@@ -169,27 +179,126 @@ func (m *Manifest) sort() {
 const maxRecordSize = 16 << 20
 
 func readRecord(ctx context.Context, s Store, name string) (*Record, error) {
+	file := strings.TrimSuffix(strings.TrimPrefix(name, recordPrefix), recordSuffix)
+	fail := func(op string, err error) error { return &ObjectError{File: file, Object: name, Op: op, Err: err} }
 	rc, err := s.Get(ctx, name)
 	if err != nil {
-		return nil, fmt.Errorf("archive: read %s: %w", name, err)
+		return nil, fail("read", err)
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, maxRecordSize))
+	b, err := io.ReadAll(&sizeReader{ctx: ctx, r: rc, size: maxRecordSize, atMost: true})
 	if err != nil {
-		return nil, fmt.Errorf("archive: read %s: %w", name, err)
+		return nil, fail("read", err)
 	}
-	var r Record
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(&r); err != nil {
-		return nil, fmt.Errorf("archive: record %s: %w", name, err)
-	}
-	if r.Version != recordVersion {
-		return nil, fmt.Errorf("archive: record %s: unsupported version %d", name, r.Version)
+	r, err := parseRecord(b)
+	if err != nil {
+		return nil, fail("parse", err)
 	}
 	if recordName(r.Name) != name {
-		return nil, fmt.Errorf("archive: record %s names file %q", name, r.Name)
+		return nil, fail("parse", fmt.Errorf("%w: it names file %q", ErrBadRecord, r.Name))
+	}
+	return r, nil
+}
+
+// recordFields are the JSON names of Record's fields.
+var recordFields = func() map[string]bool {
+	m := make(map[string]bool)
+	t := reflect.TypeFor[Record]()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		m[name] = true
+	}
+	return m
+}()
+
+// parseRecord parses a record strictly: one JSON object and nothing after
+// it but white space, every field known and spelled as Record's JSON names
+// (encoding/json would accept any case) and given once, then Record.check.
+func parseRecord(b []byte) (*Record, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, fmt.Errorf("%w: not a JSON object", ErrBadRecord)
+	}
+	seen := make(map[string]bool)
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrBadRecord, err)
+		}
+		key, _ := t.(string)
+		if !recordFields[key] {
+			return nil, fmt.Errorf("%w: unknown field %q", ErrBadRecord, key)
+		}
+		if seen[key] {
+			return nil, fmt.Errorf("%w: field %q given twice", ErrBadRecord, key)
+		}
+		seen[key] = true
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, fmt.Errorf("%w: field %q: %v", ErrBadRecord, key, err)
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadRecord, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("%w: data after the record at offset %d", ErrBadRecord, dec.InputOffset())
+	}
+	var r Record
+	dec = json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&r); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadRecord, err)
+	}
+	if r.Version != recordVersion {
+		return nil, fmt.Errorf("%w: unsupported version %d", ErrBadRecord, r.Version)
+	}
+	if err := r.check(); err != nil {
+		return nil, err
 	}
 	return &r, nil
+}
+
+// check reports fields of a parsed record that contradict each other.
+func (r *Record) check() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrBadRecord}, args...)...)
+	}
+	if strings.ContainsAny(r.Name, "/\\") || !ValidName(recordName(r.Name)) {
+		return bad("unsafe file name %q", r.Name)
+	}
+	if _, seq, _, ok := splitName(r.Name); !ok || seq != r.Sequence {
+		return bad("sequence %d does not match the file name %q", r.Sequence, r.Name)
+	}
+	switch r.Codec {
+	case None, LZ4, XZ, Zstd:
+	default:
+		return bad("unknown codec %q", r.Codec)
+	}
+	switch r.Encryption {
+	case "", "age":
+	default:
+		return bad("unknown encryption %q", r.Encryption)
+	}
+	if want := dataName(r.Name, r.Codec, r.Encryption != ""); r.Object != want {
+		return bad("object %q: the object of %s (codec %s, encryption %q) is %q",
+			r.Object, r.Name, r.Codec, r.Encryption, want)
+	}
+	if r.RawSize < 0 || r.StoredSize < 0 || r.Events < 0 || r.Transactions < 0 {
+		return bad("negative size or count")
+	}
+	if r.StartPos < 0 || r.StartPos > r.EndPos || r.EndPos > r.RawSize {
+		return bad("positions %d-%d outside the file's %d bytes", r.StartPos, r.EndPos, r.RawSize)
+	}
+	for _, d := range []string{r.RawSHA256, r.StoredSHA256} {
+		if len(d) != sha256.Size*2 || strings.Trim(d, "0123456789abcdef") != "" {
+			return bad("malformed sha256 %q", d)
+		}
+	}
+	if _, err := r.next(); err != nil {
+		return bad("GTIDs: %v", err)
+	}
+	return nil
 }
 
 func writeRecord(ctx context.Context, s Store, r *Record) error {

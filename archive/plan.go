@@ -523,14 +523,17 @@ func (p *planner) scan(rec *Record, from int64, match func(commitInfo) bool) (st
 	}
 	err = sc.scan(obj, rec.Name)
 	if found {
-		obj.rc.Close()
-		return res, true, err
+		obj.close()
+		if err != nil {
+			return res, true, rec.objErr("scan", err)
+		}
+		return res, true, nil
 	}
 	if ferr := obj.finish(); ferr != nil {
 		return res, false, ferr
 	}
 	if err != nil {
-		return res, false, fmt.Errorf("archive: %s: %w", rec.Name, err)
+		return res, false, rec.objErr("scan", err)
 	}
 	return res, false, nil
 }

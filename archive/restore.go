@@ -2,17 +2,23 @@ package archive
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
 
 // RestoreOptions configures Restore. The zero value (or nil) restores
-// unencrypted archives silently.
+// unencrypted archives silently, refusing to replace existing files.
 type RestoreOptions struct {
 	// Identities decrypt encrypted objects.
 	Identities []string
+	// Overwrite replaces files of the plan that already exist in the
+	// directory; false refuses them (fs.ErrExist) before anything is
+	// fetched.
+	Overwrite bool
 	// Log receives progress messages; nil discards them.
 	Log func(format string, args ...any)
 }
@@ -22,6 +28,12 @@ type RestoreOptions struct {
 // paths in replay order. Each file appears whole or not at all: it is
 // written under a temporary name and renamed once its digests match. Files
 // are restored whole; Plan.Start and Plan.Stop say what to replay of them.
+//
+// A file never grows past the size its record gives: an object that
+// decompresses to more fails at once (ErrSize). A file that already exists
+// in dir is an error wrapping fs.ErrExist unless opts.Overwrite is set.
+// Errors about a file are *ObjectError. Restore stops soon after ctx is
+// done.
 func Restore(ctx context.Context, s Store, plan *Plan, dir string, opts *RestoreOptions) ([]string, error) {
 	var o RestoreOptions
 	if opts != nil {
@@ -30,12 +42,25 @@ func Restore(ctx context.Context, s Store, plan *Plan, dir string, opts *Restore
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("archive: %w", err)
 	}
+	for _, f := range plan.Files {
+		rec := f.Record
+		if err := checkRestoreName(rec); err != nil {
+			return nil, err
+		}
+		if o.Overwrite {
+			continue
+		}
+		p := filepath.Join(dir, rec.Name)
+		if _, err := os.Lstat(p); err == nil {
+			return nil, rec.objErr("restore", &fs.PathError{Op: "create", Path: p, Err: fs.ErrExist})
+		}
+	}
 	var paths []string
 	for i, f := range plan.Files {
 		if err := ctx.Err(); err != nil {
 			return paths, err
 		}
-		p, err := restoreFile(ctx, s, f.Record, dir, o.Identities)
+		p, err := restoreFile(ctx, s, f.Record, dir, o.Identities, o.Overwrite)
 		if err != nil {
 			return paths, err
 		}
@@ -47,36 +72,69 @@ func Restore(ctx context.Context, s Store, plan *Plan, dir string, opts *Restore
 	return paths, nil
 }
 
-func restoreFile(ctx context.Context, s Store, rec *Record, dir string, identities []string) (string, error) {
+// checkRestoreName refuses a record whose file name is not a plain file
+// name (LoadManifest refuses such records already; a Plan may be built by
+// hand).
+func checkRestoreName(rec *Record) error {
 	if rec.Name != filepath.Base(rec.Name) || rec.Name == "." || rec.Name == ".." {
-		return "", fmt.Errorf("archive: record names an unsafe file %q", rec.Name)
+		return fmt.Errorf("archive: record names an unsafe file %q", rec.Name)
 	}
+	return nil
+}
+
+func restoreFile(ctx context.Context, s Store, rec *Record, dir string, identities []string, overwrite bool) (string, error) {
 	obj, err := openObject(ctx, s, rec, identities)
 	if err != nil {
 		return "", err
 	}
 	tmp, err := os.CreateTemp(dir, "."+rec.Name+".*")
 	if err != nil {
-		obj.rc.Close()
-		return "", fmt.Errorf("archive: %w", err)
+		obj.close()
+		return "", rec.objErr("restore", err)
 	}
 	defer os.Remove(tmp.Name())
-	_, err = io.Copy(tmp, obj)
-	if err != nil {
-		obj.rc.Close()
+	// obj stops at the record's raw size: tmp never grows past it.
+	if _, err := io.Copy(tmp, obj); err != nil {
+		obj.close()
 		tmp.Close()
-		return "", fmt.Errorf("archive: restore %s: %w", rec.Name, err)
+		var oe *ObjectError
+		if errors.As(err, &oe) {
+			return "", err
+		}
+		return "", rec.objErr("restore", err)
 	}
 	if err := obj.finish(); err != nil {
 		tmp.Close()
 		return "", err
 	}
 	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("archive: %w", err)
+		return "", rec.objErr("restore", err)
 	}
 	p := filepath.Join(dir, rec.Name)
-	if err := os.Rename(tmp.Name(), p); err != nil {
-		return "", fmt.Errorf("archive: %w", err)
+	if err := place(tmp.Name(), p, overwrite); err != nil {
+		return "", rec.objErr("restore", err)
 	}
 	return p, nil
+}
+
+// place renames the file tmp to p. Unless overwrite is set it fails with
+// fs.ErrExist when p exists, however late p appeared: it links tmp to p,
+// which never replaces a file, and falls back to a check and a rename
+// where the file system has no hard links.
+func place(tmp, p string, overwrite bool) error {
+	if overwrite {
+		return os.Rename(tmp, p)
+	}
+	exists := &fs.PathError{Op: "create", Path: p, Err: fs.ErrExist}
+	err := os.Link(tmp, p)
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return exists
+	}
+	if _, err := os.Lstat(p); err == nil {
+		return exists
+	}
+	return os.Rename(tmp, p)
 }

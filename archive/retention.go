@@ -29,7 +29,10 @@ type RetentionPolicy struct {
 // ApplyRetention deletes the files the policy allows and returns their
 // records, oldest first. Each file's record is deleted before its data
 // object, so an interruption leaves at worst an orphan object (which
-// Verify lists), never a record without data.
+// Verify lists), never a record without data. It deletes only the object
+// of the record's own file: a record naming another object is malformed,
+// and the manifest, parsed strictly, is refused whole (ErrBadRecord)
+// before anything is deleted.
 func ApplyRetention(ctx context.Context, s Store, pol *RetentionPolicy) ([]*Record, error) {
 	if pol == nil || pol.KeepLast <= 0 && pol.MaxAge <= 0 {
 		return nil, errors.New("archive: retention needs KeepLast or MaxAge")

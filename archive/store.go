@@ -48,7 +48,9 @@ var ErrNotFound = errors.New("archive: object not found")
 var ErrBadName = errors.New("archive: bad object name")
 
 // ErrSize is wrapped by Put's error when the reader holds fewer or more
-// bytes than the size given.
+// bytes than the size given, and by the *ObjectError of a read of an
+// archived object (Restore, Verify, MakePlan) that holds or decompresses
+// to more bytes than its record gives: the read stops there.
 var ErrSize = errors.New("archive: object size mismatch")
 
 // tmpPrefix starts the names of DirStore's temporary files; no name segment
@@ -77,12 +79,19 @@ func checkName(op, name string) error {
 	return nil
 }
 
-// sizeReader reads r, failing with ErrSize when r does not hold exactly
-// size bytes (size < 0: any number). It also stops when ctx is done.
+// sizeReader reads r, failing with ErrSize when r holds more than size
+// bytes or, unless atMost is set, fewer (size < 0: any number). It never
+// returns bytes past size. It also stops when ctx is done, so that a copy
+// through it ends soon after a cancellation.
 type sizeReader struct {
 	ctx  context.Context
 	r    io.Reader
 	size int64
+	// atMost accepts fewer bytes than size: the caller checks them.
+	atMost bool
+	// what names the bytes in errors ("raw content"): they then say
+	// that size is the record's.
+	what string
 	n    int64
 }
 
@@ -97,9 +106,14 @@ func (s *sizeReader) Read(p []byte) (int, error) {
 	s.n += int64(n)
 	if s.size >= 0 {
 		if s.n > s.size {
+			n -= int(s.n - s.size)
+			s.n = s.size
+			if s.what != "" {
+				return n, fmt.Errorf("%w: %s: more than the %d bytes of its record", ErrSize, s.what, s.size)
+			}
 			return n, fmt.Errorf("%w: more than %d bytes", ErrSize, s.size)
 		}
-		if err == io.EOF && s.n < s.size {
+		if err == io.EOF && s.n < s.size && !s.atMost {
 			return n, fmt.Errorf("%w: %d bytes, want %d", ErrSize, s.n, s.size)
 		}
 	}

@@ -52,8 +52,11 @@ func (r *VerifyReport) Err() error {
 // Verify re-reads every archived object: it checks the stored digest,
 // decrypts and decompresses it, checks the raw digest and size, reads every
 // event to the end (framing and checksums) and compares positions and GTIDs
-// with the record; then it checks the chain's continuity. The returned
-// error is for a manifest that cannot be read; the report says what failed.
+// with the record; then it checks the chain's continuity. An object is
+// never read past the sizes its record gives (ErrSize). The returned error
+// is for a manifest that cannot be read (a missing or malformed record,
+// ErrBadRecord) or a canceled ctx; the report says what failed, each
+// file's error an *ObjectError.
 func Verify(ctx context.Context, s Store, opts *VerifyOptions) (*VerifyReport, error) {
 	var o VerifyOptions
 	if opts != nil {
@@ -72,6 +75,9 @@ func Verify(ctx context.Context, s Store, opts *VerifyOptions) (*VerifyReport, e
 		objects[rec.Object] = true
 		fr := FileResult{Name: rec.Name, Object: rec.Object}
 		fr.Events, fr.Err = verifyFile(ctx, s, rec, o.Identities)
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
 		if o.Log != nil {
 			status := "ok"
 			if fr.Err != nil {
@@ -107,7 +113,7 @@ func verifyFile(ctx context.Context, s Store, rec *Record, identities []string) 
 		return sc.fs.events, finErr
 	}
 	if scanErr != nil {
-		return sc.fs.events, fmt.Errorf("archive: %s: object %s: %w", rec.Name, rec.Object, scanErr)
+		return sc.fs.events, rec.objErr("scan", scanErr)
 	}
 	fs := &sc.fs
 	var diffs []string
@@ -127,8 +133,8 @@ func verifyFile(ctx context.Context, s Store, rec *Record, identities []string) 
 		diffs = append(diffs, fmt.Sprintf("server id %d, record %d", fs.serverID, rec.ServerID))
 	}
 	if len(diffs) > 0 {
-		return fs.events, fmt.Errorf("%w: %s: object %s does not match its record: %s",
-			ErrDigest, rec.Name, rec.Object, strings.Join(diffs, "; "))
+		return fs.events, rec.objErr("check", fmt.Errorf("%w: the events do not match the record: %s",
+			ErrDigest, strings.Join(diffs, "; ")))
 	}
 	return fs.events, nil
 }

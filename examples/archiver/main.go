@@ -4,13 +4,14 @@
 //
 // Usage:
 //
-//	archiver archive --store S --index PATH [--once] [--interval D] [--codec C] [--recipient R]... [--identity-file F]
-//	archiver archive --store S --live HOST:PORT --user U --spool DIR [--flavor mariadb|mysql] [--codec C] [--recipient R]...
-//	archiver verify  --store S [--identity-file F]
+//	archiver archive --store S --index PATH [--once] [--interval D] [--codec C] [--recipient R]... [--passphrase-file F] [--identity-file F]
+//	archiver archive --store S --live HOST:PORT --user U --spool DIR [--flavor mariadb|mysql] [--codec C] [--recipient R]... [--passphrase-file F]
+//	archiver verify  --store S [--identity-file F] [--passphrase-file F]
 //	archiver list    --store S
-//	archiver plan    --store S TARGET [BASE] [--identity-file F]
-//	archiver restore --store S TARGET [BASE] --dir DIR [--identity-file F]
+//	archiver plan    --store S TARGET [BASE] [--identity-file F] [--passphrase-file F]
+//	archiver restore --store S TARGET [BASE] --dir DIR [--force] [--identity-file F] [--passphrase-file F]
 //	archiver prune   --store S BASE [--keep-last N] [--max-age D] [--dry-run]
+//	archiver [CMD] --help
 //
 // S is a directory or s3://bucket/prefix (credentials and region from the
 // AWS_* environment, --s3-endpoint for S3-compatible servers). TARGET is
@@ -22,19 +23,35 @@
 // instead (password in $MYSQL_PWD), like mysqlbinlog --raw --stop-never,
 // reconnecting after failures, and archives each file when the server
 // rotates. restore writes the files and prints the mariadb-binlog
-// command that replays them. Progress goes to stderr; the exit status is 1
-// on any failure (a gap, a split brain, a corrupt object).
+// command that replays them; it refuses to replace files already in DIR
+// unless --force is given. Progress goes to stderr; the exit status is 1
+// on any failure (a gap, a split brain, a corrupt object), 2 for bad
+// usage, 0 after --help.
+//
+// Encryption uses age: --recipient age1... (repeatable) encrypts for public
+// keys, whose secret keys --identity-file gives to the other commands. A
+// passphrase instead (age -p) comes from --passphrase-file F (its first
+// line) or $ARCHIVER_PASSPHRASE, and serves every command: it encrypts
+// what archive writes and decrypts what the others read. --recipient
+// passphrase:... works too, with a warning: other users of the machine
+// see command lines (ps). No passphrase or password is ever printed.
+//
+// The first SIGINT or SIGTERM stops the command cleanly at its next read
+// or wait (a daemon exits with status 0); a second one ends it at once.
 package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -46,9 +63,36 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	// The first signal cancels ctx, and every read and wait returns. Only
+	// the first: then the default handling comes back, so that a second
+	// Ctrl-C ends the process at once should something still block (a
+	// --passphrase-file that is a pipe nobody writes to).
+	context.AfterFunc(ctx, stop)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
+
+// usage is printed by "archiver --help" and after a usage error.
+const usage = `usage:
+  archiver archive --store S --index PATH [--once] [--interval D] [--codec C] [--recipient R]... [--passphrase-file F] [--identity-file F]
+  archiver archive --store S --live HOST:PORT --user U --spool DIR [--flavor mariadb|mysql] [--codec C] [--recipient R]... [--passphrase-file F]
+  archiver verify  --store S [--identity-file F] [--passphrase-file F]
+  archiver list    --store S
+  archiver plan    --store S TARGET [BASE] [--identity-file F] [--passphrase-file F]
+  archiver restore --store S TARGET [BASE] --dir DIR [--force] [--identity-file F] [--passphrase-file F]
+  archiver prune   --store S BASE [--keep-last N] [--max-age D] [--dry-run]
+
+S: a directory or s3://bucket/prefix (AWS_* environment, --s3-endpoint).
+TARGET: --time RFC3339 (with an offset), --gtid SET or --position FILE:OFFSET.
+BASE: --base-position FILE:OFFSET or --base-gtid SET, where the base backup ends.
+Secrets: --live takes the password from $MYSQL_PWD; a passphrase comes from
+--passphrase-file F or $` + passphraseEnv + ` (not --recipient passphrase:..., which ps shows).
+"archiver CMD --help" lists the flags of CMD.
+`
+
+// passphraseEnv names the variable holding the archive's passphrase.
+const passphraseEnv = "ARCHIVER_PASSPHRASE"
 
 type multiFlag []string
 
@@ -58,26 +102,49 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 // config holds every flag; each subcommand uses its share.
 type config struct {
 	store, s3Endpoint, index, codec, identityFile, dir string
+	passphraseFile                                     string
 	live, user, spool, flavor                          string
 	recipients                                         multiFlag
-	once, dryRun                                       bool
+	once, dryRun, force                                bool
 	interval, maxAge                                   time.Duration
 	keepLast                                           int
 	time, gtid, position, basePosition, baseGTID       string
+
+	stderr io.Writer
+	// secrets are masked in everything printed.
+	secrets []string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: archiver archive|verify|list|plan|restore|prune [flags]")
+		fmt.Fprint(stderr, usage)
 		return 2
 	}
 	cmd := args[0]
-	var c config
+	switch cmd {
+	case "-h", "-help", "--help", "help":
+		if cmd == "help" && len(args) > 1 {
+			return run(ctx, []string{args[1], "--help"}, stdout, stderr)
+		}
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	c := config{stderr: stderr}
 	fs := flag.NewFlagSet("archiver "+cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	// Flag help goes to stdout when asked for, to stderr after an error.
+	var flagOut bytes.Buffer
+	fs.SetOutput(&flagOut)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: archiver %s [flags]; flags:\n", cmd)
+		fs.PrintDefaults()
+	}
 	fs.StringVar(&c.store, "store", "", "archive `location`: a directory or s3://bucket/prefix")
 	fs.StringVar(&c.s3Endpoint, "s3-endpoint", "", "`URL` of an S3-compatible server")
 	fs.StringVar(&c.identityFile, "identity-file", "", "age identities, one a line, to decrypt the archive")
+	if cmd != "list" && cmd != "prune" {
+		fs.StringVar(&c.passphraseFile, "passphrase-file", "",
+			"`file` whose first line is the archive's passphrase (default $"+passphraseEnv+")")
+	}
 	switch cmd {
 	case "archive":
 		fs.StringVar(&c.index, "index", "", "the server's binlog index `file` (binlog.index)")
@@ -88,7 +155,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.StringVar(&c.user, "user", "root", "replication `user` for --live (password in $MYSQL_PWD)")
 		fs.StringVar(&c.spool, "spool", "", "`directory` holding the file being received in --live mode")
 		fs.StringVar(&c.flavor, "flavor", "mariadb", "server flavor for --live: mariadb or mysql")
-		fs.Var(&c.recipients, "recipient", "age `recipient` (age1... or passphrase:...); repeatable")
+		fs.Var(&c.recipients, "recipient", "age `recipient` (age1...); repeatable. For a passphrase use --passphrase-file")
 	case "plan", "restore", "prune":
 		if cmd != "prune" {
 			fs.StringVar(&c.time, "time", "", "target time, RFC 3339 with offset")
@@ -99,6 +166,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.StringVar(&c.baseGTID, "base-gtid", "", "base backup GTID set")
 		if cmd == "restore" {
 			fs.StringVar(&c.dir, "dir", "", "`directory` to restore the files into")
+			fs.BoolVar(&c.force, "force", false, "replace files that already exist in --dir")
 		}
 		if cmd == "prune" {
 			fs.IntVar(&c.keepLast, "keep-last", 0, "keep at least `N` newest files")
@@ -107,17 +175,68 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	case "verify", "list":
 	default:
-		fmt.Fprintf(stderr, "archiver: unknown command %q\n", cmd)
+		fmt.Fprintf(stderr, "archiver: unknown command %q\n%s", cmd, usage)
 		return 2
 	}
 	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			stdout.Write(flagOut.Bytes())
+			return 0
+		}
+		stderr.Write(flagOut.Bytes())
 		return 2
 	}
-	if err := c.run(ctx, cmd, stdout, stderr); err != nil {
-		fmt.Fprintf(stderr, "archiver %s: %v\n", cmd, err)
+	if err := c.run(ctx, cmd, stdout); err != nil {
+		msg := err.Error()
+		if errors.Is(err, iofs.ErrExist) && cmd == "restore" {
+			msg += " (--force replaces it)"
+		}
+		fmt.Fprintf(stderr, "archiver %s: %s\n", cmd, c.redact(msg))
 		return 1
 	}
 	return 0
+}
+
+// redact masks every secret in s. Secrets of one or two characters are
+// left alone: masking them would garble every message and tell more.
+func (c *config) redact(s string) string {
+	for _, sec := range c.secrets {
+		if len(sec) > 2 {
+			s = strings.ReplaceAll(s, sec, "***")
+		}
+	}
+	return s
+}
+
+// logf prints a progress message to stderr, secrets masked.
+func (c *config) logf(format string, args ...any) {
+	fmt.Fprintln(c.stderr, c.redact(fmt.Sprintf(format, args...)))
+}
+
+// maxPassphraseFile bounds the size of a passphrase file.
+const maxPassphraseFile = 64 << 10
+
+// passphrase returns the archive's passphrase: the first line of
+// --passphrase-file, else $ARCHIVER_PASSPHRASE, else "".
+func (c *config) passphrase() (string, error) {
+	if c.passphraseFile == "" {
+		return os.Getenv(passphraseEnv), nil
+	}
+	f, err := os.Open(c.passphraseFile)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxPassphraseFile))
+	if err != nil {
+		return "", fmt.Errorf("--passphrase-file: %w", err)
+	}
+	p, _, _ := strings.Cut(string(b), "\n")
+	p = strings.TrimSuffix(p, "\r")
+	if p == "" {
+		return "", fmt.Errorf("--passphrase-file %s: the first line is empty", c.passphraseFile)
+	}
+	return p, nil
 }
 
 func (c *config) openStore(ctx context.Context) (archive.Store, error) {
@@ -190,19 +309,44 @@ func (c *config) target() (archive.Target, error) {
 	return t, nil
 }
 
-func (c *config) run(ctx context.Context, cmd string, stdout, stderr io.Writer) error {
-	store, err := c.openStore(ctx)
-	if err != nil {
-		return err
-	}
+func (c *config) run(ctx context.Context, cmd string, stdout io.Writer) error {
+	c.secrets = append(c.secrets, os.Getenv("MYSQL_PWD"))
 	ids, err := c.identities()
 	if err != nil {
 		return err
 	}
-	logf := func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
+	for _, id := range ids {
+		if p, ok := strings.CutPrefix(id, archive.PassphrasePrefix); ok {
+			c.secrets = append(c.secrets, p)
+		}
+	}
+	pass, err := c.passphrase()
+	if err != nil {
+		return err
+	}
+	if pass != "" {
+		c.secrets = append(c.secrets, pass)
+		ids = append(ids, archive.PassphrasePrefix+pass)
+	}
+	recipients := slices.Clone(c.recipients)
+	for _, r := range recipients {
+		if p, ok := strings.CutPrefix(r, archive.PassphrasePrefix); ok {
+			c.secrets = append(c.secrets, p)
+			c.logf("archiver: warning: a passphrase given with --recipient can be read by other users of this machine (ps); use --passphrase-file or $%s", passphraseEnv)
+			ids = append(ids, r) // to check the upload's raw digest too
+		}
+	}
+	if pass != "" && cmd == "archive" {
+		recipients = append(recipients, archive.PassphrasePrefix+pass)
+	}
+	store, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	logf := c.logf
 	switch cmd {
 	case "archive":
-		return c.archive(ctx, store, ids, logf)
+		return c.archive(ctx, store, recipients, ids, logf)
 	case "verify":
 		rep, err := archive.Verify(ctx, store, &archive.VerifyOptions{Identities: ids, Log: logf})
 		if err != nil {
@@ -269,7 +413,7 @@ func (c *config) run(ctx context.Context, cmd string, stdout, stderr io.Writer) 
 		if c.dir == "" {
 			return errors.New("--dir is required")
 		}
-		if _, err := archive.Restore(ctx, store, plan, c.dir, &archive.RestoreOptions{Identities: ids, Log: logf}); err != nil {
+		if _, err := archive.Restore(ctx, store, plan, c.dir, &archive.RestoreOptions{Identities: ids, Overwrite: c.force, Log: logf}); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, plan.Command(c.dir))
@@ -289,9 +433,9 @@ func (c *config) run(ctx context.Context, cmd string, stdout, stderr io.Writer) 
 	return nil
 }
 
-func (c *config) archive(ctx context.Context, store archive.Store, ids []string, logf func(string, ...any)) error {
+func (c *config) archive(ctx context.Context, store archive.Store, recipients, ids []string, logf func(string, ...any)) error {
 	a, err := archive.NewArchiver(&archive.Options{
-		Store: store, Codec: archive.Codec(c.codec), Recipients: c.recipients, Identities: ids, Log: logf})
+		Store: store, Codec: archive.Codec(c.codec), Recipients: recipients, Identities: ids, Log: logf})
 	if err != nil {
 		return err
 	}

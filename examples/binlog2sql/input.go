@@ -364,10 +364,7 @@ func openLive(ctx context.Context, cfg *config, ropts *binlog.ReaderOptions) (*l
 func loadSchema(cfg *config) (binlog.StaticSchema, string, error) {
 	addr, user, password := cfg.serverAddr(), cfg.user, cfg.password
 	if cfg.schemaDSN != "" {
-		var err error
-		if addr, user, password, err = parseDSN(cfg.schemaDSN); err != nil {
-			return nil, "", fmt.Errorf("--schema-dsn: %w", err)
-		}
+		addr, user, password = cfg.schemaAddr, cfg.schemaUser, cfg.schemaPassword
 	}
 	fail := func(err error) (binlog.StaticSchema, string, error) {
 		return nil, "", fmt.Errorf("reading the table definitions from %s (--no-schema skips it): %w", addr, err)
@@ -388,20 +385,22 @@ func loadSchema(cfg *config) (binlog.StaticSchema, string, error) {
 	return s, addr, nil
 }
 
-// parseDSN reads USER[:PASSWORD]@HOST[:PORT] or USER[:PASSWORD]@/socket.
-func parseDSN(dsn string) (addr, user, password string, err error) {
+// parseDSN reads USER[:PASSWORD]@HOST[:PORT] or USER[:PASSWORD]@/socket;
+// hasPassword reports whether a ":" gave a password (maybe empty). Its
+// errors never show the password.
+func parseDSN(dsn string) (addr, user, password string, hasPassword bool, err error) {
 	at := strings.LastIndexByte(dsn, '@')
 	if at < 0 {
-		return "", "", "", fmt.Errorf("%q: want USER:PASSWORD@HOST:PORT", dsn)
+		return "", "", "", false, errors.New("no @: want USER[:PASSWORD]@HOST[:PORT] or USER[:PASSWORD]@/path/to/socket (the value is not shown: it may hold a password)")
 	}
-	user, password, _ = strings.Cut(dsn[:at], ":")
+	user, password, hasPassword = strings.Cut(dsn[:at], ":")
 	addr = dsn[at+1:]
 	switch {
 	case addr == "":
-		return "", "", "", fmt.Errorf("%q: no host", dsn)
+		return "", "", "", false, fmt.Errorf("no host after the @ (user %q)", user)
 	case strings.HasPrefix(addr, "/"):
 	case !strings.Contains(addr, ":") || strings.HasSuffix(addr, "]"):
 		addr = net.JoinHostPort(strings.Trim(addr, "[]"), "3306")
 	}
-	return addr, user, password, nil
+	return addr, user, password, hasPassword, nil
 }

@@ -4,8 +4,8 @@
 // binlog2sql tool's. It reads binlog files, or a live server over the
 // replication protocol:
 //
-//	binlog2sql [-h HOST -P PORT -u USER -p PASSWORD] [flags] FILE|DIR|INDEX...
-//	binlog2sql -h HOST [-P PORT] -u USER -p PASSWORD [--start-file NAME] [flags]
+//	binlog2sql [-h HOST -P PORT -u USER] [flags] FILE|DIR|INDEX...
+//	binlog2sql -h HOST [-P PORT] -u USER [--start-file NAME] [flags]
 //
 // With FILE arguments it reads those files; a server given with them is
 // where the table definitions come from (see Column names below). Without
@@ -55,21 +55,43 @@
 //	--positional-names   name columns @1, @2, ... when nothing else names them
 //	--schema             require the server's definitions (the default
 //	                     whenever a server is given; without one, an error)
-//	--schema-dsn D       USER:PASSWORD@HOST:PORT (or @/path/to/socket): read
-//	                     the definitions from this server rather than -h
+//	--schema-dsn D       USER[:PASSWORD]@HOST[:PORT] (or @/path/to/socket):
+//	                     read the definitions from this server rather than
+//	                     -h; without :PASSWORD, the password is that of -u
+//	                     (see Passwords); USER:@HOST for none
 //	--no-schema          do not read definitions from any server
 //	--no-comments        leave out the "#start ... end ... time ..." comments
-//	-h, -P, -u, -p       server host (or socket path), port (3306), user and
-//	                     password: without files, read its binlogs, from
-//	                     --start-file (default: its first binlog) and
-//	                     --start-position; with files, read the table
-//	                     definitions from it
+//	-h, -P, -u           server host (or socket path), port (3306) and user:
+//	                     without files, read its binlogs, from --start-file
+//	                     (default: its first binlog) and --start-position;
+//	                     with files, read the table definitions from it
+//	--password-file F    the password of -u: the first line of file F
+//	-p, --password P     the password of -u, on the command line (a warning:
+//	                     see Passwords)
 //	--stop-never         live: keep waiting for new events; without it the
 //	                     command stops at the server's log end at startup
 //	--server-id N        live: replica server id (default random)
 //
 // T is "YYYY-MM-DD hh:mm:ss" in the --tz zone, or RFC 3339 with an offset
 // ("2024-05-01T10:00:00+02:00"). Event times in the comments are in --tz.
+//
+// # Passwords
+//
+// The password of -u comes from --password-file, else from the
+// environment variable MYSQL_PWD, as for the mysql client. -p PASSWORD
+// (and a password in --schema-dsn) is accepted as the Python binlog2sql
+// accepts it, with a warning on stderr: other users of the machine can
+// read a command line (ps, /proc). binlog2sql never prints a password, not
+// even in the error about a malformed --schema-dsn.
+//
+// # Interrupting
+//
+// Ctrl-C (SIGINT) stops binlog2sql at its next write of output, and
+// during the pauses of --back-interval at once: the output then ends
+// after the last chunk written (with --flashback, at a batch boundary),
+// and binlog2sql exits with status 1, saying it was interrupted. With
+// --stop-never, Ctrl-C is the normal way to stop (status 0). A second
+// Ctrl-C kills it.
 //
 // -d, -t, --exclude-databases and --exclude-tables select row events by
 // their table; a statement passed through (DDL, statement-logged DML) is
@@ -141,6 +163,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strings"
@@ -184,8 +207,16 @@ type config struct {
 	serverID             uint
 	schema, noSchema     bool // --schema: definitions required; --no-schema: none
 	schemaDSN            string
+	// The server of --schema-dsn, parsed.
+	schemaAddr, schemaUser, schemaPassword string
 
-	// sleep pauses between flashback chunks (time.Sleep; tests replace it).
+	// warnings are printed on stderr before the run (a password given on
+	// the command line).
+	warnings []string
+
+	// sleep pauses between flashback chunks: time.Sleep from parseFlags
+	// (tests replace it), a pause that ends when the run is interrupted
+	// from mainContext.
 	sleep func(time.Duration)
 }
 
@@ -197,24 +228,78 @@ func (cfg *config) live() bool { return cfg.host != "" && len(cfg.files) == 0 }
 func (cfg *config) useSchema() bool { return !cfg.noSchema && (cfg.host != "" || cfg.schemaDSN != "") }
 
 func main() {
-	cfg, err := parseFlags(os.Args[1:])
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "binlog2sql:", err)
-		os.Exit(2)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // a second Ctrl-C kills
+	}()
+	code := mainContext(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// mainContext runs the command with args until it ends or ctx is done (the
+// first Ctrl-C), and returns its exit status.
+func mainContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseFlags(args)
+	if err != nil {
+		fmt.Fprintln(stderr, "binlog2sql:", err)
+		return 2
+	}
+	for _, w := range cfg.warnings {
+		fmt.Fprintln(stderr, "binlog2sql: warning:", w)
+	}
+	cfg.sleep = sleepContext(ctx)
+	out := stdout
+	if !cfg.stopNever {
+		// Stop at the next write once interrupted (see the package doc).
+		out = &ctxWriter{ctx: ctx, w: stdout}
+	}
 	// run writes chunks larger than this buffer: they go straight through,
 	// without a copy; the buffer is for the small writes of the end.
-	w := bufio.NewWriterSize(os.Stdout, 64<<10)
+	w := bufio.NewWriterSize(out, 64<<10)
 	err = runContext(ctx, cfg, w)
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}
-	if err != nil && !(cfg.stopNever && errors.Is(err, context.Canceled)) {
-		fmt.Fprintln(os.Stderr, "binlog2sql:", err)
-		os.Exit(1)
+	switch {
+	case err == nil, cfg.stopNever && errors.Is(err, context.Canceled):
+		return 0
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		fmt.Fprintln(stderr, "binlog2sql: interrupted; the output is incomplete")
+	default:
+		fmt.Fprintln(stderr, "binlog2sql:", err)
 	}
+	return 1
+}
+
+// sleepContext returns a pause of the given duration that ends early when
+// ctx is done, for --back-interval.
+func sleepContext(ctx context.Context) func(time.Duration) {
+	return func(d time.Duration) {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+		}
+	}
+}
+
+// ctxWriter writes to w until ctx is done, then fails every write with
+// ctx's error: an interrupted run stops at its next write (after a pause
+// of --back-interval cut short, the flashback writer's next batch), with
+// an error satisfying errors.Is(err, context.Canceled).
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c *ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
 }
 
 func parseFlags(args []string) (*config, error) {
@@ -222,7 +307,7 @@ func parseFlags(args []string) (*config, error) {
 		excludeDBs: listFlag{}, excludeTables: listFlag{}, sleep: time.Sleep}
 	fs := flag.NewFlagSet("binlog2sql", flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: binlog2sql [-h HOST -P PORT -u USER -p PASSWORD] [flags] FILE|DIR|INDEX...\n       binlog2sql -h HOST [-P PORT] -u USER -p PASSWORD [flags]")
+		fmt.Fprintln(fs.Output(), "usage: binlog2sql [-h HOST -P PORT -u USER] [flags] FILE|DIR|INDEX...\n       binlog2sql -h HOST [-P PORT] -u USER [flags]\n(the password: --password-file FILE or $MYSQL_PWD)")
 		fs.PrintDefaults()
 	}
 	var startDT, stopDT, tz string
@@ -257,7 +342,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.BoolVar(&cfg.opts.HexStrings, "hex-strings", false, "write non-ASCII strings as _charset X'...'")
 	fs.BoolVar(&cfg.opts.PositionalNames, "positional-names", false, "name columns @1, @2, ... when nothing else names them")
 	fs.BoolVar(&cfg.schema, "schema", false, "require table definitions from a server (the default whenever one is given)")
-	fs.StringVar(&cfg.schemaDSN, "schema-dsn", "", "USER:PASSWORD@HOST:PORT of the server to read table definitions from (default: -h -P -u -p)")
+	fs.StringVar(&cfg.schemaDSN, "schema-dsn", "", "USER[:PASSWORD]@HOST[:PORT] of the server to read table definitions from (default: -h -P -u)")
 	fs.BoolVar(&cfg.noSchema, "no-schema", false, "do not read table definitions from a server")
 	fs.BoolVar(&cfg.noComments, "no-comments", false, "no position comments")
 	fs.StringVar(&cfg.host, "h", "", "server host (or Unix socket path): its binlogs without files, its table definitions with them")
@@ -266,10 +351,30 @@ func parseFlags(args []string) (*config, error) {
 	fs.UintVar(&cfg.port, "port", 3306, "alias of -P")
 	fs.StringVar(&cfg.user, "u", "", "server user")
 	fs.StringVar(&cfg.user, "user", "", "alias of -u")
-	fs.StringVar(&cfg.password, "p", "", "server password")
+	var passwordFile string
+	fs.StringVar(&cfg.password, "p", "", "server password (visible to other users: prefer --password-file or MYSQL_PWD)")
 	fs.StringVar(&cfg.password, "password", "", "alias of -p")
+	fs.StringVar(&passwordFile, "password-file", "", "read the server password from the first line of this file (default: $MYSQL_PWD)")
 	fs.BoolVar(&cfg.stopNever, "stop-never", false, "live: keep waiting for new events")
 	fs.UintVar(&cfg.serverID, "server-id", 0, "live: replica server id (default random)")
+	// -pPASSWORD (the Python tool's argparse takes it) would be "flag
+	// provided but not defined: -pPASSWORD", printed: refuse it unseen.
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			break
+		}
+		if !strings.HasPrefix(a, "-") {
+			continue
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch {
+		case (name == "p" || name == "password") && !hasValue:
+			i++ // its value, whatever it looks like
+		case strings.HasPrefix(name, "p") && fs.Lookup(name) == nil:
+			return nil, errors.New("unknown flag -p... (not shown: it may hold a password); give the password with --password-file or MYSQL_PWD, or as -p PASSWORD")
+		}
+	}
 	// Flags may follow file names: parse, take the file, parse the rest.
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -306,6 +411,31 @@ func parseFlags(args []string) (*config, error) {
 	}
 	cfg.backInterval = time.Duration(backInterval * float64(time.Second))
 	var err error
+	passwordArg := false
+	fs.Visit(func(f *flag.Flag) { passwordArg = passwordArg || f.Name == "p" || f.Name == "password" })
+	switch {
+	case passwordArg && passwordFile != "":
+		return nil, errors.New("give the password with -p or --password-file, not both")
+	case passwordArg:
+		cfg.warnings = append(cfg.warnings, "a password on the command line (-p) is visible to other users; use --password-file or MYSQL_PWD")
+	case passwordFile != "":
+		if cfg.password, err = readPasswordFile(passwordFile); err != nil {
+			return nil, err
+		}
+	default:
+		cfg.password = os.Getenv("MYSQL_PWD")
+	}
+	if cfg.schemaDSN != "" {
+		var hasPassword bool
+		if cfg.schemaAddr, cfg.schemaUser, cfg.schemaPassword, hasPassword, err = parseDSN(cfg.schemaDSN); err != nil {
+			return nil, fmt.Errorf("--schema-dsn: %w", err)
+		}
+		if hasPassword && cfg.schemaPassword != "" {
+			cfg.warnings = append(cfg.warnings, "a password in --schema-dsn is visible to other users; leave it out (USER@HOST): the password of -u (--password-file, MYSQL_PWD) is used")
+		} else if !hasPassword {
+			cfg.schemaPassword = cfg.password
+		}
+	}
 	if cfg.loc, err = parseZone(tz); err != nil {
 		return nil, fmt.Errorf("--tz: %w", err)
 	}
@@ -325,6 +455,22 @@ func parseFlags(args []string) (*config, error) {
 		}
 	}
 	return cfg, nil
+}
+
+// readPasswordFile returns the first line of the file at path (without its
+// line end): the password. Errors name the file, never its contents.
+func readPasswordFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("--password-file: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 64<<10))
+	if err != nil {
+		return "", fmt.Errorf("--password-file %s: %w", path, err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	return strings.TrimSuffix(line, "\r"), nil
 }
 
 // parseZone reads --tz: "UTC", "Local", an IANA name or a fixed offset

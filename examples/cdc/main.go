@@ -2,14 +2,31 @@
 // binary log as JSON change records, one per line on stdout: from a live
 // server over the replication protocol, or from binlog files.
 //
-//	cdc --host 127.0.0.1 --port 3306 --user repl --password secret --flavor mariadb \
+//	MYSQL_PWD=secret cdc --host 127.0.0.1 --port 3306 --user repl --flavor mariadb \
 //	    --checkpoint cdc.checkpoint --metrics :9100 -d shop
 //	cdc --checkpoint cdc.checkpoint mysql-bin.000001 mysql-bin.000002
 //
+// The password of --user comes from --password-file FILE (its first line),
+// else from the environment variable MYSQL_PWD, as for the mysql client.
+// --password PASSWORD is accepted too, with a warning: other users of the
+// machine can read a command line (ps, /proc). cdc never prints the
+// password.
+//
 // The record format is documented on rowevent.Change. With --checkpoint
 // FILE, cdc resumes after the last transaction it wrote and saves its
-// position (with the GTID set and the schema history) atomically, at most
-// every --checkpoint-interval and when it stops. SIGINT or SIGTERM stops
+// position (with the GTID set, the schema history and the identity of the
+// server that wrote the log: flavor and server id) atomically, at most
+// every --checkpoint-interval and when it stops. A FILE that does not exist
+// is a first run: cdc starts at the first of the files, or at the
+// server's first binlog, or at --start-position; with --require-checkpoint
+// it is an error instead. A FILE that is not a checkpoint (empty, damaged,
+// of an older format) or is the checkpoint of another log (another server
+// wrote it, its binlog file is not among the FILE arguments, no event
+// boundary at its offset) is an error, before any record is written: cdc
+// never starts again from the beginning by itself. To start over, remove
+// the checkpoint file. See package internal/cdcrun for the details.
+//
+// SIGINT or SIGTERM stops
 // it cleanly: the transaction being written is finished, stdout is
 // flushed, and the checkpoint saved, so that a restart delivers each
 // committed change exactly once. After a crash, the transactions written
@@ -40,6 +57,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -89,14 +107,17 @@ func run(ctx context.Context, args []string, stdout, stderr *os.File) error {
 		kinds, incGTIDs, excGTIDs  string
 		serverIDs                  listFlag
 		metricsAddr                string
+		passwordFile               string
 	)
 	fs.StringVar(&cfg.Stream.Host, "host", "", "server host (or Unix socket path); no host: read FILE arguments")
 	fs.UintVar(&port, "port", 3306, "server port")
 	fs.StringVar(&cfg.Stream.User, "user", "", "replication user")
-	fs.StringVar(&cfg.Stream.Password, "password", "", "password")
+	fs.StringVar(&cfg.Stream.Password, "password", "", "password (visible to other users: prefer --password-file or MYSQL_PWD)")
+	fs.StringVar(&passwordFile, "password-file", "", "read the password from the first line of `FILE` (default: $MYSQL_PWD)")
 	fs.StringVar(&cfg.Stream.Flavor, "flavor", "mysql", "server flavor: mysql or mariadb")
 	fs.UintVar(&serverID, "server-id", 0, "replica server id to register with (0: random)")
-	fs.StringVar(&cfg.CheckpointPath, "checkpoint", "", "checkpoint `FILE` to resume from and save to")
+	fs.StringVar(&cfg.CheckpointPath, "checkpoint", "", "checkpoint `FILE` to resume from and save to (none yet: a first run)")
+	fs.BoolVar(&cfg.RequireCheckpoint, "require-checkpoint", false, "fail if the --checkpoint file does not exist, rather than start a first run")
 	fs.DurationVar(&cfg.CheckpointEvery, "checkpoint-interval", time.Second, "least time between checkpoint saves; 0 saves after every transaction")
 	fs.StringVar(&metricsAddr, "metrics", "", "serve Prometheus metrics at http://`ADDR`/metrics")
 	fs.StringVar(&startPos, "start-position", "", "skip transactions before `FILE:POS`")
@@ -119,6 +140,22 @@ func run(ctx context.Context, args []string, stdout, stderr *os.File) error {
 	fs.Int64Var(&cfg.MaxTxBytes, "max-tx-bytes", 64<<20, "write larger transactions in chunks (-1: no limit)")
 	if err := parseInterspersed(fs, args); err != nil {
 		return err
+	}
+	passwordArg := false
+	fs.Visit(func(f *flag.Flag) { passwordArg = passwordArg || f.Name == "password" })
+	switch {
+	case passwordArg && passwordFile != "":
+		return errors.New("give the password with --password or --password-file, not both")
+	case passwordArg:
+		fmt.Fprintln(stderr, "cdc: warning: a password on the command line is visible to other users; use --password-file or MYSQL_PWD")
+	case passwordFile != "":
+		p, err := readPasswordFile(passwordFile)
+		if err != nil {
+			return err
+		}
+		cfg.Stream.Password = p
+	default:
+		cfg.Stream.Password = os.Getenv("MYSQL_PWD")
 	}
 	files := fs.Args()
 	if (cfg.Stream.Host == "") == (len(files) == 0) {
@@ -195,6 +232,22 @@ func run(ctx context.Context, args []string, stdout, stderr *os.File) error {
 		fmt.Fprintf(stderr, "cdc: metrics at http://%s/metrics\n", ln.Addr())
 	}
 	return cdcrun.Run(ctx, &cfg)
+}
+
+// readPasswordFile returns the first line of the file at path (without its
+// line end): the password. Errors name the file, never its contents.
+func readPasswordFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("--password-file: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 64<<10))
+	if err != nil {
+		return "", fmt.Errorf("--password-file %s: %w", path, err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	return strings.TrimSuffix(line, "\r"), nil
 }
 
 // parseInterspersed parses flags that may follow file arguments.

@@ -16,6 +16,25 @@
 // a crash may repeat the transactions written since the last save
 // (at-least-once), which a consumer detects with the records'
 // (transaction.id, transaction.index).
+//
+// Checkpoint: a binlog.Checkpoint in its stored form (binlog.SaveCheckpoint),
+// with the schema history in its Extra and, in its Server, the identity of
+// the server that wrote the checkpoint's file (binlog.TrackServer). At the
+// start:
+//
+//   - no file at Config.CheckpointPath is a first run: reading starts where
+//     the configuration says (the first of Files, Filter.StartPosition, or
+//     Stream.Position / Stream.GTIDs, else the server's first binlog), unless
+//     Config.RequireCheckpoint makes it an error;
+//   - a file that is not a checkpoint (empty, damaged, another format) fails
+//     with binlog.ErrBadCheckpoint;
+//   - a checkpoint of another log fails with binlog.ErrCheckpointMismatch
+//     before any record is written: another server wrote its file (flavor
+//     and server id differ), its file is not among Files (or no longer on
+//     the server), or no event boundary lies at its offset.
+//
+// None of these ever starts again from the beginning: to start over, remove
+// the checkpoint file.
 package cdcrun
 
 import (
@@ -25,7 +44,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -44,9 +63,14 @@ type Config struct {
 	Stream binlog.StreamOptions
 
 	// CheckpointPath, when not "", is where the checkpoint is loaded from
-	// at the start (a missing file means start from the beginning) and
-	// saved to.
+	// at the start and saved to (see the package doc). No file there is a
+	// first run, which starts where Files, Filter and Stream say; a file
+	// that is not a checkpoint of this log is an error.
 	CheckpointPath string
+	// RequireCheckpoint makes a missing checkpoint file an error rather
+	// than a first run, for restarts that must resume (a mistyped path or
+	// a lost file would otherwise deliver everything again).
+	RequireCheckpoint bool
 	// CheckpointEvery is the least time between checkpoint saves while
 	// running; 0 saves after every transaction (a crash then repeats at
 	// most one transaction, at the cost of an fsync per transaction). A
@@ -121,6 +145,7 @@ type runner struct {
 	stream  *binlog.Stream
 	chain   *binlog.ChainReader
 	history *binlog.SchemaHistory
+	servers *binlog.ServerTracker
 	txr     *binlog.TxReader
 
 	cp       *binlog.Checkpoint // last checkpoint loaded or reached
@@ -137,7 +162,10 @@ func (r *runner) open(ctx context.Context) error {
 		switch {
 		case err == nil:
 			r.cp = cp
-		case errors.Is(err, os.ErrNotExist):
+		case errors.Is(err, fs.ErrNotExist) && !cfg.RequireCheckpoint:
+			// A first run.
+		case errors.Is(err, fs.ErrNotExist):
+			return fmt.Errorf("checkpoint %s: %w; one is required to resume", cfg.CheckpointPath, fs.ErrNotExist)
 		default:
 			return err
 		}
@@ -198,6 +226,10 @@ func (r *runner) open(ctx context.Context) error {
 		r.stream, src = s, s
 	}
 	src = &tap{src: src, m: r.m}
+	// Check that the log is the checkpoint's, before anything past the
+	// checkpoint is written, and learn who wrote it for the next one.
+	r.servers = binlog.TrackServer(src, r.cp)
+	src = r.servers
 	if r.history != nil {
 		src = binlog.TrackSchema(src, r.history)
 	}
@@ -244,6 +276,7 @@ func (r *runner) loop(ctx context.Context) error {
 		}
 		r.m.txs.Add(1)
 		r.cp = r.txr.Checkpoint()
+		r.cp.Server = r.servers.Server(r.cp.Position.File)
 		r.dirty = true
 		r.m.setPosition(r.cp.Position.File, r.cp.Position.Offset)
 		if !tx.CommitTime.IsZero() {

@@ -76,9 +76,10 @@ type Checkpoint struct {
 	// Time is the commit time of that transaction (zero when unknown).
 	Time time.Time
 	// Server identifies the server that wrote Position.File; the zero
-	// value means unknown. TxReader.Checkpoint leaves it zero:
-	// ServerTracker.Server gives it. A ServerTracker refuses to resume by
-	// Position from a checkpoint without it.
+	// value means unknown. TxReader.Checkpoint fills it from the format
+	// description of the file (as ServerTracker.Server does). A
+	// ServerTracker refuses to resume by Position from a checkpoint
+	// without it.
 	Server ServerIdentity
 	// Extra is opaque caller state saved and loaded with the checkpoint, in
 	// the same atomic write: for example the JSON of a SchemaHistory, so

@@ -105,6 +105,7 @@ type TxReader struct {
 	chunk int   // chunks of cur already delivered
 
 	cp        Checkpoint
+	server    ServerIdentity // of the file being read, from its format description
 	gtids     *GTIDSet
 	gtidKnown bool
 	// contiguity from the start of a file, for seeding GTIDs from its
@@ -167,6 +168,9 @@ func (r *TxReader) Next() (*Tx, error) {
 			return nil, err
 		}
 		r.trackContiguity(ev)
+		if id, ok := ServerIdentityOf(ev); ok {
+			r.server = id
+		}
 		step := r.tr.step(ev)
 		switch step {
 		case stepControl:
@@ -248,7 +252,7 @@ func (r *TxReader) finish(ev *Event, rolledBack bool) *Tx {
 		tx.XID = x.XID
 	}
 	r.gtids.Add(tx.GTID)
-	r.cp = Checkpoint{Position: tx.End, Time: tx.CommitTime}
+	r.cp = Checkpoint{Position: tx.End, Time: tx.CommitTime, Server: r.server}
 	if rolledBack && !r.opts.IncludeRolledBack && r.chunk == 0 {
 		return nil
 	}

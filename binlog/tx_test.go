@@ -268,3 +268,36 @@ func TestTxReaderFile(t *testing.T) {
 	}
 	t.Logf("%d groups, %d rolled back, %d rows events, final checkpoint %v %v", txs, rolled, rows, cp.Position, cp.GTIDs)
 }
+
+// TestTxReaderCheckpointServer: a TxReader's checkpoint names the server
+// that wrote the file, so that TrackServer accepts it on resume.
+func TestTxReaderCheckpointServer(t *testing.T) {
+	f, err := Open(filepath.Join("testdata", "dml.full.binlog"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := NewTxReader(f, nil)
+	if _, err := r.Next(); err != nil {
+		t.Fatal(err)
+	}
+	cp := r.Checkpoint()
+	if want := (ServerIdentity{Flavor: "mariadb", ServerID: 1}); cp.Server != want {
+		t.Fatalf("checkpoint server %v, want %v", cp.Server, want)
+	}
+	g, err := Open(filepath.Join("testdata", "dml.full.binlog"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	tr := TrackServer(g, cp)
+	for {
+		_, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("resuming from the TxReader's checkpoint: %v", err)
+		}
+	}
+}

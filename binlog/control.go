@@ -3,8 +3,11 @@ package binlog
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io"
 	"math/bits"
+	"unsafe"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -64,11 +67,14 @@ func (st *decodeState) decodeQuery(body []byte, compressed bool) (*Query, error)
 	q.Schema = string(rest[varsLen : varsLen+dbLen])
 	text := rest[varsLen+dbLen+1:]
 	if compressed {
-		var err error
-		text, err = mariaUncompress(text, st.opts.MaxEventSize)
+		text, err := mariaUncompress(text, st.maxEventSize(), "compressed query")
 		if err != nil {
 			return nil, err
 		}
+		// text is a buffer of its own, which nothing else refers to or
+		// changes: the string can use it rather than a copy.
+		q.Query = unsafe.String(unsafe.SliceData(text), len(text))
+		return q, nil
 	}
 	q.Query = string(text)
 	return q, nil
@@ -336,7 +342,15 @@ func decodeTaggedGTID(body []byte) (*GTID, error) {
 			if w == 0 || l > uint64(len(p)-w) {
 				return nil, corruptf("tagged gtid: bad tag")
 			}
-			g.Tag = string(p[w : w+int(l)])
+			// A tag is a letter or underscore, then letters, digits and
+			// underscores: anything else is refused here, so that no line
+			// break, quote or comment terminator reaches the GTID text
+			// that consumers copy into SQL and comments.
+			tag := p[w : w+int(l)]
+			if l > 0 && !validTag(string(tag)) {
+				return nil, corruptf("tagged gtid: invalid tag %q", tag)
+			}
+			g.Tag = string(tag)
 			p = p[w+int(l):]
 			continue
 		default:
@@ -425,6 +439,9 @@ func decodePreviousGTIDs(body []byte) (*PreviousGTIDs, error) {
 			l, w := varlenUint(p)
 			if w == 0 || l > uint64(len(p)-w) {
 				return nil, corruptf("previous gtids: bad tag")
+			}
+			if tag := p[w : w+int(l)]; l > 0 && !validTag(string(tag)) {
+				return nil, corruptf("previous gtids: invalid tag %q", tag)
 			}
 			s.Tag = string(p[w : w+int(l)])
 			p = p[w+int(l):]
@@ -560,63 +577,145 @@ func decodeTransactionPayloadHeader(body []byte) (*TransactionPayload, error) {
 	return tp, nil
 }
 
-// expandPayload decompresses a transaction payload and decodes the events
-// inside it.
-func (st *decodeState) expandPayload(ev *Event, tp *TransactionPayload) ([]*Event, error) {
-	if tp.UncompressedSize > uint64(st.opts.MaxEventSize)*4 {
-		return nil, fmt.Errorf("%w: transaction payload of %d bytes uncompressed", ErrEventTooLarge, tp.UncompressedSize)
-	}
-	var data []byte
+// maxZstdWindow is the largest zstd window a transaction payload may use:
+// 128 MiB, that of the highest level MySQL allows
+// (binlog_transaction_compression_level_zstd 22); level 3, the default,
+// uses 2 MiB at most.
+const maxZstdWindow = 1 << 27
+
+// payloadReader reads the events inside a TRANSACTION_PAYLOAD event one at
+// a time, decompressing as it goes: memory holds one inner event and the
+// zstd window, never the whole uncompressed transaction. It keeps what it
+// needs of the payload event, which the caller may Release meanwhile (the
+// compressed bytes are not pooled: keptRaw).
+type payloadReader struct {
+	tp              *TransactionPayload
+	offset, nextPos int64 // of the payload event
+	file            string
+	src             io.Reader // the uncompressed bytes
+	read            uint64    // uncompressed bytes consumed
+	count           int       // events returned
+	zstd            bool
+}
+
+// openPayload starts reading the events inside the payload event ev.
+func (st *decodeState) openPayload(ev *Event, tp *TransactionPayload) (*payloadReader, error) {
+	p := &payloadReader{tp: tp, offset: ev.Offset, nextPos: ev.NextPos, file: ev.File}
 	switch tp.Compression {
 	case 0:
 		if st.zstd == nil {
-			dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(st.opts.MaxEventSize)*4))
+			// One goroutine, and a window of at most maxZstdWindow (and
+			// MaxEventSize): a frame that declares more fails instead of
+			// allocating it.
+			dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
+				zstd.WithDecoderMaxMemory(uint64(min(st.maxEventSize(), maxZstdWindow))))
 			if err != nil {
 				return nil, err
 			}
 			st.zstd = dec
 		}
-		var err error
-		data, err = st.zstd.DecodeAll(tp.data, make([]byte, 0, tp.UncompressedSize))
-		if err != nil {
+		// A bytes.Reader, not a bytes.Buffer: the decoder would decode a
+		// Buffer whole (DecodeAll) instead of streaming it.
+		if err := st.zstd.Reset(bytes.NewReader(tp.data)); err != nil {
 			return nil, corruptf("transaction payload: zstd: %v", err)
 		}
+		p.src, p.zstd = st.zstd, true
 	case 255:
-		data = tp.data
+		p.src = bytes.NewReader(tp.data)
 	default:
 		return nil, fmt.Errorf("%w: transaction payload compression %d", ErrUnsupported, tp.Compression)
 	}
-	if uint64(len(data)) != tp.UncompressedSize {
-		return nil, corruptf("transaction payload: %d bytes uncompressed, header says %d", len(data), tp.UncompressedSize)
+	return p, nil
+}
+
+// nextInPayload returns the next event inside the payload p, decoded, or
+// io.EOF after the last one, when the payload has uncompressed to exactly
+// the size its header declares (and its Count is set). Events carry the
+// payload event's File, Offset and NextPos, and PayloadIndex 1, 2, ...
+// With pooled set, they are read into pooled memory (Event.Release), as
+// the events of the file. Any other error is to be reported at the payload
+// event.
+func (st *decodeState) nextInPayload(p *payloadReader, pooled bool) (*Event, error) {
+	size := p.tp.UncompressedSize
+	at := p.read
+	if at >= size {
+		// All the declared bytes are read: the data must end here.
+		var one [1]byte
+		n, err := io.ReadFull(p.src, one[:])
+		if n > 0 {
+			return nil, corruptf("transaction payload: uncompresses to more than the %d bytes its header declares", size)
+		}
+		if err != io.EOF {
+			return nil, p.readError(err, st)
+		}
+		p.tp.Count = p.count
+		p.close(st)
+		return nil, io.EOF
 	}
-	var out []*Event
-	for off := 0; off < len(data); {
-		if len(data)-off < minHeaderLen {
-			return nil, corruptf("transaction payload: event header cut at payload byte %d", off)
-		}
-		size := int(binary.LittleEndian.Uint32(data[off+9:]))
-		if size < minHeaderLen || size > len(data)-off {
-			return nil, corruptf("transaction payload: event size %d at payload byte %d", size, off)
-		}
-		raw := data[off : off+size : off+size]
-		h := Header{
-			Timestamp: binary.LittleEndian.Uint32(raw),
-			Type:      EventType(raw[4]),
-			ServerID:  binary.LittleEndian.Uint32(raw[5:]),
-			EventSize: uint32(size),
-			LogPos:    binary.LittleEndian.Uint32(raw[13:]),
-			Flags:     binary.LittleEndian.Uint16(raw[17:]),
-		}
-		in := &Event{Header: h, File: ev.File, Offset: ev.Offset, NextPos: ev.NextPos, PayloadIndex: len(out) + 1, Raw: raw}
-		if h.Type == TransactionPayloadEvent || h.Type == FormatDescriptionEvent {
-			return nil, corruptf("transaction payload: nested %v event", h.Type)
-		}
-		if err := st.decode(in, minHeaderLen, false, false); err != nil {
-			return nil, fmt.Errorf("payload event %d (%v): %w", len(out)+1, h.Type, err)
-		}
-		out = append(out, in)
-		off += size
+	if size-at < minHeaderLen {
+		return nil, corruptf("transaction payload: %d bytes left at payload byte %d, too few for an event header", size-at, at)
 	}
-	tp.Count = len(out)
-	return out, nil
+	var hdr [minHeaderLen]byte
+	if _, err := io.ReadFull(p.src, hdr[:]); err != nil {
+		return nil, p.readError(err, st)
+	}
+	h := Header{
+		Timestamp: binary.LittleEndian.Uint32(hdr[0:]),
+		Type:      EventType(hdr[4]),
+		ServerID:  binary.LittleEndian.Uint32(hdr[5:]),
+		EventSize: binary.LittleEndian.Uint32(hdr[9:]),
+		LogPos:    binary.LittleEndian.Uint32(hdr[13:]),
+		Flags:     binary.LittleEndian.Uint16(hdr[17:]),
+	}
+	esize := int64(h.EventSize)
+	switch {
+	case esize < minHeaderLen || uint64(esize) > size-at:
+		return nil, corruptf("transaction payload: event %d (%v) of %d bytes at payload byte %d, in a payload of %d bytes", p.count+1, h.Type, esize, at, size)
+	case esize > st.maxEventSize():
+		return nil, fmt.Errorf("%w: transaction payload: event %d (%v) of %d bytes, over ReaderOptions.MaxEventSize (%d)", ErrEventTooLarge, p.count+1, h.Type, esize, st.maxEventSize())
+	case h.Type == TransactionPayloadEvent || h.Type == FormatDescriptionEvent:
+		return nil, corruptf("transaction payload: nested %v event", h.Type)
+	}
+	var m *eventMem
+	if pooled {
+		m = getMem()
+	}
+	raw, err := readRaw(p.src, hdr[:], esize, m, keptRaw(h.Type))
+	if err != nil {
+		return nil, p.readError(err, st)
+	}
+	p.read += uint64(esize)
+	p.count++
+	ev := &Event{}
+	if m != nil {
+		ev = &m.ev
+	}
+	*ev = Event{Header: h, File: p.file, Offset: p.offset, NextPos: p.nextPos, PayloadIndex: p.count, Raw: raw, mem: m}
+	st.mem = m
+	err = st.decode(ev, minHeaderLen, false, false)
+	st.mem = nil
+	if err != nil {
+		return nil, fmt.Errorf("payload event %d (%v): %w", p.count, h.Type, err)
+	}
+	return ev, nil
+}
+
+// readError describes a failure to read the uncompressed bytes of p.
+func (p *payloadReader) readError(err error, st *decodeState) error {
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return corruptf("transaction payload: uncompresses to fewer than the %d bytes its header declares", p.tp.UncompressedSize)
+	case errors.Is(err, zstd.ErrWindowSizeExceeded) || errors.Is(err, zstd.ErrDecoderSizeExceeded):
+		return fmt.Errorf("%w: transaction payload: zstd window over %d bytes (the least of ReaderOptions.MaxEventSize and 128 MiB): %v",
+			ErrEventTooLarge, min(st.maxEventSize(), maxZstdWindow), err)
+	}
+	return corruptf("transaction payload: zstd: %v", err)
+}
+
+// close lets go of the payload's bytes.
+func (p *payloadReader) close(st *decodeState) {
+	if p.zstd && st.zstd != nil {
+		st.zstd.Reset(nil)
+	}
+	p.src = nil
 }

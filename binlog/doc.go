@@ -42,9 +42,10 @@
 // as mysqlbinlog does, so memory stays bounded on endless streams.
 //
 // MySQL 8.0.20+ TRANSACTION_PAYLOAD_EVENTs (binlog_transaction_compression)
-// are returned, then the events inside them, decompressed, with
-// Event.PayloadIndex 1, 2, ... and the Offset/NextPos of the payload event
-// (the inner events have no position of their own in the file).
+// are returned, then the events inside them, decompressed as they are read,
+// one at a time, with Event.PayloadIndex 1, 2, ... and the Offset/NextPos of
+// the payload event (the inner events have no position of their own in the
+// file). An error inside a payload is reported at the payload event.
 //
 // # Errors
 //
@@ -64,11 +65,23 @@
 // The format description event's checksum is computed by the server with
 // the "binlog in use" flag clear, and is checked that way.
 //
-// Memory: an event's bytes are read into a buffer of its own, grown as the
-// bytes arrive (a corrupt size field cannot make the reader allocate
-// gigabytes up front) and capped by ReaderOptions.MaxEventSize. Memory is
-// bounded by the largest event (for compressed transactions, the largest
-// transaction), not by the file size.
+// Memory: every size the input declares is capped by
+// ReaderOptions.MaxEventSize (256 MiB by default), and nothing is
+// allocated on the input's word alone: an event's bytes are read into a
+// buffer grown as they arrive, so a header that lies about its size costs
+// a few times the bytes really there, not what it claims. Over the limit,
+// Next fails with ErrEventTooLarge, naming the size and the limit. The
+// limit applies to each event of the file, to each event inside a MySQL
+// compressed transaction (which is decompressed as a stream, one inner
+// event at a time, never whole: a transaction of gigabytes takes the
+// memory of its largest event), to the uncompressed size of a MariaDB
+// compressed event, to the zstd window of a compressed transaction (at
+// most 128 MiB), and to the decoded values of a rows event (a Value is 56
+// bytes, one per column of the table and row image, however few bytes the
+// image takes). Memory is thus bounded by the largest event, about 1.5
+// times its size while it is read, plus its decoded values and, for a
+// compressed transaction, its zstd window; not by the file or transaction
+// size.
 //
 // # Values
 //
@@ -91,6 +104,12 @@
 // charset as bytes, as mysqlbinlog does; a Schema (ReaderOptions.Schema)
 // supplies what the binlog lacks.
 //
+// Values that do not decode fail the event with ErrCorrupt; with
+// ReaderOptions.KeepUndecodable, those whose length the format gives (JSON,
+// DECIMAL, DATETIME, TIMESTAMP) are kept as KindUndecodable values and the
+// rest of the row is decoded (MySQL 5.7.9 to 5.7.21 could log garbage for
+// JSON generated columns).
+//
 // Byte slices in values point into the event's own buffer, never into a
 // buffer the Reader reuses: events and their values may be kept after Next
 // is called again.
@@ -103,14 +122,21 @@
 // Everything below composes over the Source interface, so it works the same
 // on files and on live streams:
 //
-//	src, _ := binlog.OpenStream(ctx, &binlog.StreamOptions{...})  // or Open, OpenChain
-//	hist := binlog.NewSchemaHistory()                              // also StreamOptions.Decode.Schema
-//	f := binlog.NewFilter(binlog.TrackSchema(src, hist), &binlog.FilterOptions{IncludeTables: []string{"shop.*"}})
+//	opts := &binlog.StreamOptions{...}
+//	last, err := binlog.LoadCheckpoint(path)  // fs.ErrNotExist: a first run (last is nil)
+//	if last != nil {
+//		opts.Position = last.Position
+//	}
+//	src, _ := binlog.OpenStream(ctx, opts)    // or Open, OpenChain
+//	srv := binlog.TrackServer(src, last)      // refuses a log that is not last's
+//	hist := binlog.NewSchemaHistory()         // also StreamOptions.Decode.Schema
+//	f := binlog.NewFilter(binlog.TrackSchema(srv, hist), &binlog.FilterOptions{IncludeTables: []string{"shop.*"}})
 //	txs := binlog.NewTxReader(f, &binlog.TxOptions{MaxBuffered: 64 << 20})
 //	for tx, err := range txs.All() {
 //		... handle tx.Events ...
-//		cp := txs.Checkpoint()          // always at a commit boundary
-//		binlog.SaveCheckpoint(path, cp) // temp file, fsync, rename
+//		cp := txs.Checkpoint()                   // always at a commit boundary
+//		cp.Server = srv.Server(cp.Position.File) // who wrote the log
+//		binlog.SaveCheckpoint(path, cp)          // temp file, fsync, rename
 //	}
 //
 // Choices where the references differ, written down:
@@ -121,6 +147,18 @@
 //     of a transaction. For exactly-once delivery save it after each
 //     transaction you process (or keep your own transaction ids: Tx.GTID and
 //     Tx.End identify a transaction).
+//   - A checkpoint belongs to one log. It is stored in one strict,
+//     versioned JSON format (see Checkpoint): LoadCheckpoint refuses
+//     anything else with ErrBadCheckpoint (an empty or damaged file is
+//     never "start from the beginning"; a missing file is fs.ErrNotExist,
+//     for the caller to call a first run or an error), and SaveCheckpoint
+//     refuses what it could not load back. It records the identity of the
+//     server that wrote its file (ServerIdentity: flavor and server id,
+//     from the format description event, the one thing both files and
+//     streams say about their writer), and TrackServer refuses, with
+//     ErrCheckpointMismatch, to resume it by position on a log another
+//     server wrote, without its file, or without an event boundary at its
+//     offset. Resuming by GTID set may continue on another server.
 //   - Groups ended by ROLLBACK are skipped (TxOptions.IncludeRolledBack
 //     delivers them marked); an incomplete group (cut by a crash) is never
 //     delivered.

@@ -38,6 +38,10 @@ var (
 	// ErrUnsupported: a valid construct this package does not decode (an old
 	// binlog version, an unknown compression algorithm, ...).
 	ErrUnsupported = errors.New("binlog: unsupported")
+	// ErrUndecodable: a KindUndecodable value (ReaderOptions.KeepUndecodable)
+	// was asked for a form it has not, by Value.MarshalJSON. Not returned
+	// by a Reader.
+	ErrUndecodable = errors.New("binlog: undecodable value")
 )
 
 // EventError reports where reading or decoding failed.

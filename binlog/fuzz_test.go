@@ -12,6 +12,7 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/binlogkit/binlogkit/internal/testbinlog"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -42,6 +43,7 @@ func fuzzSeeds(tb testing.TB) [][]byte {
 	full := synthBinlog("INSERT INTO t VALUES (1)", "UPDATE t SET a = 2")
 	bad := bytes.Clone(full)
 	bad[len(bad)-1] ^= 0xff // checksum mismatch in the last event
+	seeds = append(seeds, bombSeeds()...)
 	return append(seeds,
 		nil,
 		Magic[:],
@@ -50,6 +52,58 @@ func fuzzSeeds(tb testing.TB) [][]byte {
 		full[:len(full)-3], // cut in the last event
 		full[:4+19+10],     // cut in the format description
 	)
+}
+
+// bombSeeds returns small crafted binlogs that claim or unpack to much
+// more than they hold (see TestMemoryBombs), and rows with garbage JSON.
+func bombSeeds() [][]byte {
+	sid := [16]byte{1}
+	innerTx := append(testbinlog.PayloadEvent(testbinlog.QueryEvent, testbinlog.QueryBody("app", "BEGIN")),
+		testbinlog.PayloadEvent(testbinlog.XIDEvent, []byte{1, 0, 0, 0, 0, 0, 0, 0})...)
+	hugeInner := testbinlog.PayloadEvent(testbinlog.QueryEvent, nil)[:19]
+	hugeInner[12] = 0x40 // 1 GiB
+	mysql := func() *testbinlog.Builder { return testbinlog.New(testbinlog.MySQL).MySQLGTID(sid, 1) }
+	maria := func() *testbinlog.Builder { return testbinlog.New(testbinlog.MariaDB) }
+	zeros := testbinlog.ZstdZeros(64 << 20)                 // an 8 MiB window: over the fuzz limit
+	small := testbinlog.ZstdZeros(64 << 10)                 // a window within it
+	window := []byte{0x28, 0xb5, 0x2f, 0xfd, 0x00, 21 << 3} // 2 GiB window
+	h := uint32(len(innerTx))<<3 | 1
+	window = append(append(window, byte(h), byte(h>>8), byte(h>>16)), innerTx...)
+	cols := make([]testbinlog.Col, 2000)
+	for i := range cols {
+		cols[i] = testbinlog.Col{Type: 1}
+	}
+	nulls := make([][]byte, 1000)
+	for i := range nulls {
+		nulls[i] = []byte{1}
+	}
+	undecodable, _ := undecodableSeed()
+	return [][]byte{
+		mysql().CompressedPayload(zeros, 64<<20).Bytes(),
+		mysql().CompressedPayload(small, 1<<32).Bytes(),
+		mysql().CompressedPayload(append(testbinlog.Zstd(innerTx), small...), uint64(len(innerTx))).Bytes(),
+		mysql().CompressedPayload(append(testbinlog.Zstd(innerTx), zeros...), uint64(len(innerTx))).Bytes(),
+		mysql().CompressedPayload(append(testbinlog.Zstd(hugeInner), zeros...), 64<<20).Bytes(),
+		mysql().CompressedPayload(window, uint64(len(innerTx))).Bytes(),
+		mysql().TransactionPayload(innerTx, true, uint64(len(innerTx))).Bytes(),
+		append(maria().Header(testbinlog.QueryEvent, 1<<30-1).Bytes(), "garbage"...),
+		maria().Event(testbinlog.MariaQueryCompressedEvent, testbinlog.QueryBody("app", string(testbinlog.MariaCompressed(1<<32-1, []byte("SELECT 1"))))).Bytes(),
+		maria().Event(testbinlog.MariaQueryCompressedEvent, testbinlog.QueryBody("app", string(testbinlog.MariaCompressed(8, []byte("SELECT 1"))))).Bytes(),
+		maria().TableMapCols(7, "app", "wide", cols...).WriteRowsImages(7, 1, nulls...).Bytes(),
+		undecodable,
+	}
+}
+
+// undecodableSeed returns a MySQL binlog whose rows event holds garbage
+// binary JSON, and the offset of that event.
+func undecodableSeed() ([]byte, int64) {
+	b := testbinlog.New(testbinlog.MySQL).TableMapCols(9, "app", "docs",
+		testbinlog.Col{Type: testbinlog.TypeLong, Name: "id"},
+		testbinlog.Col{Type: testbinlog.TypeJSON, Meta: []byte{4}, Name: "doc"})
+	at := int64(b.Len())
+	img := []byte{0, 1, 0, 0, 0, 3, 0, 0, 0, 0xff, 0x00, 0x13}
+	b.WriteRowsImages(9, 2, img).XID(1)
+	return b.Bytes(), at
 }
 
 // smallSeeds returns data when it is small, else binlogs of at most

@@ -31,11 +31,16 @@ func (r *Reader) Next() (*Event, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	if len(r.pending) > 0 {
-		ev := r.pending[0]
-		r.pending[0] = nil
-		r.pending = r.pending[1:]
-		return ev, nil
+	if p := r.payload; p != nil {
+		ev, err := r.st.nextInPayload(p, true)
+		if err == nil {
+			return ev, nil
+		}
+		r.payload = nil
+		if err != io.EOF {
+			r.err = r.fail(p.offset, TransactionPayloadEvent, err)
+			return nil, r.err
+		}
 	}
 	ev, err := r.next()
 	if err != nil {
@@ -102,11 +107,14 @@ func (r *Reader) next() (*Event, error) {
 	}
 	hlen := r.headerLen(h.Type)
 	size := int64(h.EventSize)
-	if size < int64(hlen) || size > r.opts.MaxEventSize {
-		return nil, r.fail(start, h.Type, fmt.Errorf("%w: header declares %d bytes (allowed %d..%d)", ErrEventTooLarge, size, hlen, r.opts.MaxEventSize))
+	if size < int64(hlen) {
+		return nil, r.fail(start, h.Type, fmt.Errorf("%w: header declares %d bytes, less than the %d-byte header", ErrEventTooLarge, size, hlen))
+	}
+	if size > r.opts.MaxEventSize {
+		return nil, r.fail(start, h.Type, fmt.Errorf("%w: header declares %d bytes, over ReaderOptions.MaxEventSize (%d)", ErrEventTooLarge, size, r.opts.MaxEventSize))
 	}
 	m := getMem()
-	raw, err := r.readEvent(hdr, size, m, keptRaw(h.Type))
+	raw, err := readRaw(r.r, hdr, size, m, keptRaw(h.Type))
 	r.off = start + int64(len(raw))
 	if err != nil {
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
@@ -123,11 +131,11 @@ func (r *Reader) next() (*Event, error) {
 		return nil, r.fail(start, h.Type, err)
 	}
 	if tp, ok := ev.Payload.(*TransactionPayload); ok && !r.opts.KeepPayloads {
-		inner, err := r.st.expandPayload(ev, tp)
+		p, err := r.st.openPayload(ev, tp)
 		if err != nil {
 			return nil, r.fail(start, h.Type, err)
 		}
-		r.pending = inner
+		r.payload = p
 	}
 	if _, ok := ev.Payload.(*StartEncryption); ok {
 		// Everything after this event is encrypted: report it at the
@@ -172,18 +180,14 @@ func (r *Reader) headerLen(t EventType) int {
 	return minHeaderLen
 }
 
-// readEvent returns the whole event: the header already read plus the rest,
-// read without allocating more than readChunk ahead of the bytes received.
-// Events up to maxPooledBytes go into m's buffer, grown as needed, unless
-// kept is set.
-func (r *Reader) readEvent(hdr []byte, size int64, m *eventMem, kept bool) ([]byte, error) {
-	first := size
-	if first > readChunk {
-		first = readChunk
-	}
+// readRaw returns the whole event: hdr, already read, then the rest of its
+// size bytes from src (readGrow). Events up to maxPooledBytes go into m's
+// buffer, grown as needed, unless m is nil or kept is set.
+func readRaw(src io.Reader, hdr []byte, size int64, m *eventMem, kept bool) ([]byte, error) {
+	first := min(size, readChunk)
 	var raw []byte
 	switch {
-	case kept:
+	case kept || m == nil:
 		raw = make([]byte, len(hdr), first)
 	case size <= maxPooledBytes && int64(cap(m.raw)) >= size:
 		raw = m.raw[:len(hdr)]
@@ -194,21 +198,36 @@ func (r *Reader) readEvent(hdr []byte, size int64, m *eventMem, kept bool) ([]by
 		raw = make([]byte, len(hdr), first)
 	}
 	copy(raw, hdr)
-	for int64(len(raw)) < size {
-		want := size - int64(len(raw))
-		if want > readChunk {
-			want = readChunk
+	return readGrow(src, raw, size-int64(len(hdr)))
+}
+
+// readGrow appends n bytes read from src to buf. n comes from the input and
+// is not trusted: buf grows only as the bytes arrive, doubling (by at least
+// readChunk) each time it is full, and taking the full size in one step
+// once an eighth of it has arrived. A size that lies thus costs at most
+// about nine times the bytes really received (or readChunk), and a true
+// size at most 1.5 times itself while the buffer grows. It returns buf with
+// the bytes read so far, and io.EOF or io.ErrUnexpectedEOF when src ends
+// first.
+func readGrow(src io.Reader, buf []byte, n int64) ([]byte, error) {
+	end := int64(len(buf)) + n
+	for int64(len(buf)) < end {
+		if len(buf) == cap(buf) {
+			c := min(max(2*int64(len(buf)), int64(len(buf))+readChunk), end)
+			if 8*int64(len(buf)) >= end {
+				c = end
+			}
+			nb := make([]byte, len(buf), c)
+			copy(nb, buf)
+			buf = nb
 		}
-		if int64(cap(raw)-len(raw)) < want {
-			raw = append(raw[:cap(raw)], make([]byte, want)...)[:len(raw)]
-		}
-		n, err := io.ReadFull(r.r, raw[len(raw):len(raw)+int(want)])
-		raw = raw[:len(raw)+n]
+		k, err := io.ReadFull(src, buf[len(buf):min(int64(cap(buf)), end)])
+		buf = buf[:len(buf)+k]
 		if err != nil {
-			return raw, err
+			return buf, err
 		}
 	}
-	return raw, nil
+	return buf, nil
 }
 
 // decode fills ev.Payload from ev.Raw. hlen is the common header length;
@@ -270,6 +289,13 @@ func (st *decodeState) decode(ev *Event, hlen int, verify, top bool) error {
 		body = body[:len(body)-4]
 	}
 	p, err := st.decodeBody(t, ev.Header.Flags, body)
+	if len(st.bad) > 0 {
+		if rows, ok := p.(*Rows); ok && err == nil {
+			st.reportBad(ev, rows)
+		}
+		clear(st.bad)
+		st.bad = st.bad[:0]
+	}
 	if err != nil {
 		return err
 	}
@@ -496,42 +522,58 @@ func versionHasChecksum(v string) bool {
 }
 
 // mariaUncompress inflates a MariaDB compressed event part
-// (log_event.cc binlog_buf_uncompress): a header byte 0x80|n, n bytes of
-// big-endian uncompressed length, then zlib data.
-func mariaUncompress(src []byte, max int64) ([]byte, error) {
+// (log_event.cc binlog_buf_uncompress, for query text and row images): a
+// header byte 0x80 | algorithm<<4 | n (algorithm 0 is zlib), n bytes of
+// big-endian uncompressed length, then zlib data. what names the part in
+// errors. The length the header declares is capped by limit and trusted
+// for nothing else: the output grows as the data inflates (readGrow), and
+// must come to that length exactly.
+func mariaUncompress(src []byte, limit int64, what string) ([]byte, error) {
 	if len(src) < 1 || src[0]&0x80 == 0 {
-		return nil, corruptf("compressed event: bad header")
+		return nil, corruptf("%s: bad header", what)
+	}
+	if alg := src[0] >> 4 & 7; alg != 0 {
+		return nil, fmt.Errorf("%w: %s: compression algorithm %d", ErrUnsupported, what, alg)
 	}
 	n := int(src[0] & 7)
 	if n < 1 || n > 4 || len(src) < 1+n {
-		return nil, corruptf("compressed event: bad length width %d", n)
+		return nil, corruptf("%s: bad length width %d", what, n)
 	}
 	var ulen int64
 	for _, b := range src[1 : 1+n] {
 		ulen = ulen<<8 | int64(b)
 	}
-	if ulen > max {
-		return nil, fmt.Errorf("%w: compressed event inflates to %d bytes", ErrEventTooLarge, ulen)
+	if ulen > limit {
+		return nil, fmt.Errorf("%w: %s: uncompressed length %d over ReaderOptions.MaxEventSize (%d)", ErrEventTooLarge, what, ulen, limit)
 	}
 	zr, err := zlib.NewReader(bytes.NewReader(src[1+n:]))
 	if err != nil {
-		return nil, corruptf("compressed event: %v", err)
+		return nil, corruptf("%s: zlib: %v", what, err)
 	}
-	out := make([]byte, 0, min(ulen, readChunk))
-	buf := bytes.NewBuffer(out)
-	if _, err := io.Copy(buf, io.LimitReader(zr, ulen+1)); err != nil {
-		return nil, corruptf("compressed event: zlib: %v", err)
+	out, err := readGrow(zr, make([]byte, 0, min(ulen, readChunk)), ulen)
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return nil, corruptf("%s: inflated to %d bytes, header says %d", what, len(out), ulen)
+	case err != nil:
+		return nil, corruptf("%s: zlib: %v", what, err)
 	}
-	if int64(buf.Len()) != ulen {
-		return nil, corruptf("compressed event: inflated to %d bytes, header says %d", buf.Len(), ulen)
+	// The data must end here (and its checksum match).
+	var one [1]byte
+	k, err := io.ReadFull(zr, one[:])
+	switch {
+	case k > 0:
+		return nil, corruptf("%s: inflates to more than the %d bytes the header says", what, ulen)
+	case err != io.EOF:
+		return nil, corruptf("%s: zlib: %v", what, err)
 	}
-	return buf.Bytes(), nil
+	return out, nil
 }
 
 // keptRaw reports whether the raw bytes of an event of type t outlive the
-// event: the decoder keeps format descriptions and table maps, and the
-// events expanded from a transaction payload, which point into them. Such
-// events are read into memory of their own, not the pool's (Release).
+// event: the decoder keeps format descriptions and table maps, and reads
+// the events inside a transaction payload from its bytes after returning
+// it (its caller may have released it by then). Such events are read into
+// memory of their own, not the pool's (Release).
 func keptRaw(t EventType) bool {
 	switch t {
 	case FormatDescriptionEvent, StartEventV3, TableMapEvent, TransactionPayloadEvent:

@@ -188,12 +188,16 @@ type Stop struct{}
 
 // TransactionPayload is MySQL's TRANSACTION_PAYLOAD_EVENT. The Reader
 // expands it into the events it contains, which follow it with
-// Event.PayloadIndex set; the payload event itself is also returned first.
+// Event.PayloadIndex set; the payload event itself is returned first. The
+// events are decompressed and decoded one at a time, as they are read.
 type TransactionPayload struct {
 	Compression      uint8 // 0 = zstd, 255 = none
 	UncompressedSize uint64
-	Count            int    // number of events inside
-	data             []byte // compressed payload, kept for expansion
+	// Count is the number of events inside, known once the Reader (or
+	// Stream) has returned the last of them: 0 until then, and with
+	// ReaderOptions.KeepPayloads.
+	Count int
+	data  []byte // compressed payload, kept for expansion
 }
 
 // Unknown is the payload of an event this package does not decode. Body

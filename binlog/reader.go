@@ -2,11 +2,14 @@ package binlog
 
 import (
 	"io"
-
 	"iter"
+	"log/slog"
 
 	"github.com/klauspost/compress/zstd"
 )
+
+// DefaultMaxEventSize is the default of ReaderOptions.MaxEventSize: 256 MiB.
+const DefaultMaxEventSize = 256 << 20
 
 // ReaderOptions configures a Reader. The zero value (or a nil pointer) reads
 // a binlog file from its magic number, verifies checksums, expands
@@ -14,9 +17,14 @@ import (
 type ReaderOptions struct {
 	// Name is the file name reported in Event.File and in errors.
 	Name string
-	// MaxEventSize bounds the size an event header may declare; larger
-	// events fail with ErrEventTooLarge. 0 means 1 GiB (the largest
-	// max_allowed_packet a server accepts).
+	// MaxEventSize bounds, in bytes, the memory one event may take: the
+	// size its header declares (in the file or inside a MySQL transaction
+	// payload), the uncompressed size of a MariaDB compressed event, the
+	// zstd window of a transaction payload, and the decoded values of a
+	// rows event. More fails with an *EventError wrapping ErrEventTooLarge
+	// that gives the size and the limit. 0 (or less) means
+	// DefaultMaxEventSize, 256 MiB; a server writes events up to its
+	// max_allowed_packet (at most 1 GiB), so raise it to read larger ones.
 	MaxEventSize int64
 	// IgnoreChecksums skips CRC32 verification.
 	IgnoreChecksums bool
@@ -34,6 +42,22 @@ type ReaderOptions struct {
 	// KeepPayloads returns TRANSACTION_PAYLOAD events without expanding the
 	// events inside them.
 	KeepPayloads bool
+	// KeepUndecodable keeps reading past a row value whose bytes do not
+	// decode, where the format gives the value's length so that the rest
+	// of the row still decodes: binary JSON and partial JSON updates
+	// (length-prefixed; MySQL 5.7.9 to 5.7.21 could log garbage for JSON
+	// generated columns, bug #88791), and DECIMAL, DATETIME, DATETIME2 and
+	// TIMESTAMP2 (fixed length given by the table map) with out-of-range
+	// contents. The value becomes a KindUndecodable Value holding its
+	// stored bytes; each one is counted (Reader.UndecodableValues) and
+	// logged to Logger at level Warn with its file, offset, table, row and
+	// column. Other failures (a length past the end of the event, an
+	// unknown type) still fail the event. false (the default) fails the
+	// event with ErrCorrupt.
+	KeepUndecodable bool
+	// Logger receives the Reader's warnings (undecodable values kept by
+	// KeepUndecodable). nil discards them.
+	Logger *slog.Logger
 	// StartOffset, when past the format description, makes the Reader
 	// read the format description (which every later event needs), skip
 	// the bytes up to StartOffset without decoding them, and return events
@@ -54,8 +78,9 @@ type Reader struct {
 	st   decodeState
 	off  int64 // offset of the next byte to read from r
 	err  error
-	// pending holds events expanded from a transaction payload.
-	pending []*Event
+	// payload reads the events inside the transaction payload event last
+	// returned, one at a time; nil when there is none.
+	payload *payloadReader
 	started bool
 	hdr     [64]byte
 	buf     []byte
@@ -69,6 +94,19 @@ type decodeState struct {
 	opts   *ReaderOptions
 	zstd   *zstd.Decoder // created on the first transaction payload
 	mem    *eventMem     // pooled memory of the event being decoded, or nil
+	// bad lists the values of the event being decoded that were kept
+	// undecodable (ReaderOptions.KeepUndecodable); undecodable counts them
+	// all.
+	bad         []badValue
+	undecodable int64
+}
+
+// maxEventSize returns ReaderOptions.MaxEventSize with its default.
+func (st *decodeState) maxEventSize() int64 {
+	if st == nil || st.opts == nil || st.opts.MaxEventSize <= 0 {
+		return DefaultMaxEventSize
+	}
+	return st.opts.MaxEventSize
 }
 
 // NewReader returns a Reader reading from src. opts may be nil.
@@ -78,7 +116,7 @@ func NewReader(src io.Reader, opts *ReaderOptions) *Reader {
 		r.opts = *opts
 	}
 	if r.opts.MaxEventSize <= 0 {
-		r.opts.MaxEventSize = 1 << 30
+		r.opts.MaxEventSize = DefaultMaxEventSize
 	}
 	r.st.tables = make(map[uint64]*TableMap)
 	r.st.opts = &r.opts
@@ -89,6 +127,10 @@ func NewReader(src io.Reader, opts *ReaderOptions) *Reader {
 // will read: after a successful Next, the NextPos of the last event read
 // from the file.
 func (r *Reader) InputOffset() int64 { return r.off }
+
+// UndecodableValues returns the number of row values kept undecodable so
+// far (ReaderOptions.KeepUndecodable); always 0 without that option.
+func (r *Reader) UndecodableValues() int64 { return r.st.undecodable }
 
 // FormatDescription returns the format description in force, nil before
 // the first one is read.

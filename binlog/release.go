@@ -33,8 +33,9 @@ func getMem() *eventMem { return memPool.Get().(*eventMem) }
 // bytes, its Rows payload and every row value, whose bytes point into the
 // raw bytes. After Release, ev, its Payload and everything reached from
 // them must not be used: a later event may overwrite them. Events that were
-// Cloned, events of a live Stream, and events expanded from a MySQL
-// transaction payload own no pooled memory; for them Release does nothing.
+// Cloned and events of a live Stream own no pooled memory; for them
+// Release does nothing. Releasing a TRANSACTION_PAYLOAD event does not
+// disturb the reading of the events inside it.
 //
 // Calling Release is optional. It pays in a loop that handles each event
 // and forgets it (examples/binlog2sql does): allocation then stays near

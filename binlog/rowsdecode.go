@@ -1,11 +1,9 @@
 package binlog
 
 import (
-	"bytes"
-	"compress/zlib"
 	"encoding/binary"
+	"errors"
 	"fmt"
-	"io"
 	"math/bits"
 )
 
@@ -154,7 +152,10 @@ func decodeRows(t EventType, body []byte, st *decodeState) (*Rows, error) {
 	if st != nil && st.opts != nil && st.opts.SkipRowValues {
 		return r, nil
 	}
-	d := rowsDecoder{cols: cols, ncol: nc, partial: r.Partial, mem: m}
+	d := rowsDecoder{cols: cols, ncol: nc, partial: r.Partial, mem: m, limit: st.maxEventSize()}
+	if st != nil && st.opts != nil && st.opts.KeepUndecodable {
+		d.bad = &st.bad
+	}
 	if err := d.decode(r, data, bm, bmAfter); err != nil {
 		if t >= PreGAWriteRowsEvent && t <= PreGADeleteRowsEvent {
 			// MySQL 5.1 pre-GA row images are not always in this layout.
@@ -165,47 +166,32 @@ func decodeRows(t EventType, body []byte, st *decodeState) (*Rows, error) {
 	return r, nil
 }
 
-// uncompressRows undoes MariaDB's binlog_buf_compress: a header byte
-// (0x80 | algorithm<<4 | length-of-length), the uncompressed length
-// big-endian, then zlib data.
+// uncompressRows undoes MariaDB's binlog_buf_compress (mariaUncompress).
 func uncompressRows(b []byte, st *decodeState) ([]byte, error) {
-	if len(b) < 1 {
-		return nil, corruptf("compressed rows: empty")
+	return mariaUncompress(b, st.maxEventSize(), "compressed rows")
+}
+
+// reportBad counts the values of the rows event ev kept undecodable
+// (ReaderOptions.KeepUndecodable) and logs each with where it is.
+func (st *decodeState) reportBad(ev *Event, rows *Rows) {
+	st.undecodable += int64(len(st.bad))
+	lg := st.opts.Logger
+	if lg == nil {
+		return
 	}
-	h := b[0]
-	if h&0x80 == 0 {
-		return nil, corruptf("compressed rows: bad header byte %#x", h)
+	for _, b := range st.bad {
+		image := "before"
+		img := rows.Rows[b.row].Before
+		if b.after {
+			image, img = "after", rows.Rows[b.row].After
+		}
+		col := &rows.Table.Columns[b.column]
+		lg.Warn("binlog: undecodable value kept",
+			"file", ev.File, "offset", ev.Offset, "payload_index", ev.PayloadIndex, "event", ev.Type().String(),
+			"table", rows.Table.Schema+"."+rows.Table.Table, "row", b.row+1, "image", image,
+			"column", b.column+1, "column_name", col.Name, "column_type", int(col.Type),
+			"bytes", len(img[b.column].b), "error", b.err)
 	}
-	if alg := h >> 4 & 7; alg != 0 {
-		return nil, fmt.Errorf("%w: compressed rows: algorithm %d", ErrUnsupported, alg)
-	}
-	ll := int(h & 7)
-	if ll < 1 || ll > 4 || len(b) < 1+ll {
-		return nil, corruptf("compressed rows: bad length of length %d", ll)
-	}
-	n := beUint(b[1 : 1+ll])
-	limit := uint64(1 << 30)
-	if st != nil && st.opts != nil && st.opts.MaxEventSize > 0 {
-		limit = uint64(st.opts.MaxEventSize)
-	}
-	if n > limit {
-		return nil, fmt.Errorf("%w: compressed rows: uncompressed length %d over %d", ErrEventTooLarge, n, limit)
-	}
-	zr, err := zlib.NewReader(bytes.NewReader(b[1+ll:]))
-	if err != nil {
-		return nil, corruptf("compressed rows: %v", err)
-	}
-	// Allocate as the data arrives, not n up front: n is untrusted.
-	out := make([]byte, 0, min(n, uint64(len(b))*8+64))
-	buf := bytes.NewBuffer(out)
-	m, err := io.Copy(buf, io.LimitReader(zr, int64(n)+1))
-	if err != nil {
-		return nil, corruptf("compressed rows: %v", err)
-	}
-	if uint64(m) != n {
-		return nil, corruptf("compressed rows: uncompressed %d bytes, header says %d", m, n)
-	}
-	return buf.Bytes(), nil
 }
 
 // rowsDecoder decodes the row images of one event.
@@ -216,7 +202,33 @@ type rowsDecoder struct {
 	njson   int       // JSON columns in the table (PARTIAL_UPDATE_ROWS)
 	arena   []byte    // converted bytes (decimal text, JSON text, re-padded BINARY)
 	mem     *eventMem // pooled memory to decode into, or nil
+	limit   int64     // ReaderOptions.MaxEventSize: bounds the decoded rows
+	// bad, when not nil, receives the values kept undecodable
+	// (ReaderOptions.KeepUndecodable); row and after say where the image
+	// being decoded is.
+	bad   *[]badValue
+	row   int
+	after bool
 }
+
+// badValue is a row value kept undecodable (ReaderOptions.KeepUndecodable).
+type badValue struct {
+	row    int  // index in Rows.Rows
+	after  bool // in the after image of an update
+	column int  // index in the table's columns
+	err    error
+}
+
+// undecodableError is returned by rowsDecoder.value for a value whose
+// length is known but whose bytes do not decode: raw are the stored bytes,
+// which ReaderOptions.KeepUndecodable keeps.
+type undecodableError struct {
+	raw []byte
+	err error
+}
+
+func (e *undecodableError) Error() string { return e.err.Error() }
+func (e *undecodableError) Unwrap() error { return e.err }
 
 func (d *rowsDecoder) decode(r *Rows, data, bm, bmAfter []byte) error {
 	ncols := len(d.cols)
@@ -234,6 +246,18 @@ func (d *rowsDecoder) decode(r *Rows, data, bm, bmAfter []byte) error {
 	stride := nimg * ncols
 	if len(data) == 0 {
 		return nil
+	}
+	// The decoded rows are bounded like the event's bytes: a row image
+	// has one Value per column of the table, so a few bytes can stand for
+	// a wide row (a minimal image, NULLs), and a hostile table map can
+	// claim millions of columns.
+	perRow := int64(stride)*valueSize + rowSize
+	tooLarge := func(nrows int) error {
+		return fmt.Errorf("%w: rows: %d rows of %d values (%d bytes each) and %d bytes of text, over ReaderOptions.MaxEventSize (%d)",
+			ErrEventTooLarge, nrows, stride, valueSize, len(d.arena), d.limit)
+	}
+	if perRow > d.limit {
+		return tooLarge(1)
 	}
 	m := d.mem
 	for i := range d.cols {
@@ -277,6 +301,11 @@ func (d *rowsDecoder) decode(r *Rows, data, bm, bmAfter []byte) error {
 				// some room for events of this size.
 				n += n / 4
 			}
+			left := (d.limit - int64(len(rows))*perRow - int64(len(d.arena))) / perRow
+			if left < 1 {
+				return tooLarge(len(rows) + 1)
+			}
+			n = int(min(int64(n), left))
 			chunk = make([]Value, n*stride)
 			if m != nil {
 				m.vals = chunk
@@ -292,10 +321,12 @@ func (d *rowsDecoder) decode(r *Rows, data, bm, bmAfter []byte) error {
 		}
 		rowStart := pos
 		var err error
+		d.row, d.after = len(rows), r.Kind == Insert
 		if r.Kind == Update {
 			if pos, err = d.image(data, pos, bm, row[:ncols], false); err != nil {
 				return err
 			}
+			d.after = true
 			if pos, err = d.image(data, pos, bmAfter, row[ncols:], d.partial); err != nil {
 				return err
 			}
@@ -316,6 +347,9 @@ func (d *rowsDecoder) decode(r *Rows, data, bm, bmAfter []byte) error {
 			rw.After = row[ncols:]
 		}
 		rows = append(rows, rw)
+		if int64(len(rows))*perRow+int64(len(d.arena)) > d.limit {
+			return tooLarge(len(rows))
+		}
 	}
 	if m != nil {
 		m.rowList = rows
@@ -376,7 +410,15 @@ func (d *rowsDecoder) image(data []byte, pos int, bm []byte, out []Value, after 
 		ni++
 		n, err := d.value(col, data[pos:], &out[i], isPartial)
 		if err != nil {
-			return 0, fmt.Errorf("column %d (%s): %w", i+1, col.Name, err)
+			var ue *undecodableError
+			if !errors.As(err, &ue) {
+				return 0, fmt.Errorf("column %d (%s): %w", i+1, col.Name, err)
+			}
+			if d.bad == nil {
+				return 0, fmt.Errorf("column %d (%s): %w", i+1, col.Name, ue.err)
+			}
+			out[i] = Value{kind: KindUndecodable, b: ue.raw}
+			*d.bad = append(*d.bad, badValue{row: d.row, after: d.after, column: i, err: ue.err})
 		}
 		pos += n
 	}
@@ -480,7 +522,7 @@ func (d *rowsDecoder) value(col *Column, b []byte, v *Value, partial bool) (int,
 		start := len(d.arena)
 		var err error
 		if d.arena, err = appendDecimal(d.arena, b[:n], prec, scale); err != nil {
-			return 0, err
+			return n, &undecodableError{raw: b[:n:n], err: err}
 		}
 		*v = Value{kind: KindDecimal, b: d.arena[start:len(d.arena):len(d.arena)]}
 		return n, nil
@@ -513,7 +555,7 @@ func (d *rowsDecoder) value(col *Column, b []byte, v *Value, partial bool) (int,
 		}
 		num, err := decodeDateTime(binary.LittleEndian.Uint64(b))
 		if err != nil {
-			return 0, err
+			return 8, &undecodableError{raw: b[:8:8], err: err}
 		}
 		*v = Value{kind: KindDateTime, num: num}
 		return 8, nil
@@ -543,7 +585,7 @@ func (d *rowsDecoder) value(col *Column, b []byte, v *Value, partial bool) (int,
 		}
 		num, err := decodeDateTime2(b[:n], meta)
 		if err != nil {
-			return 0, err
+			return n, &undecodableError{raw: b[:n:n], err: err}
 		}
 		*v = Value{kind: KindDateTime, num: num, prec: uint8(meta)}
 		return n, nil
@@ -557,7 +599,7 @@ func (d *rowsDecoder) value(col *Column, b []byte, v *Value, partial bool) (int,
 		}
 		num, err := decodeTimestamp2(b[:n], meta)
 		if err != nil {
-			return 0, err
+			return n, &undecodableError{raw: b[:n:n], err: err}
 		}
 		*v = Value{kind: KindTimestamp, num: num, prec: uint8(meta)}
 		return n, nil
@@ -626,7 +668,7 @@ func (d *rowsDecoder) value(col *Column, b []byte, v *Value, partial bool) (int,
 			if partial {
 				diffs, err := decodeJSONDiffs(p)
 				if err != nil {
-					return 0, err
+					return lp + l, &undecodableError{raw: p, err: err}
 				}
 				*v = Value{kind: KindJSONDiff, diffs: &diffs}
 				break
@@ -638,7 +680,7 @@ func (d *rowsDecoder) value(col *Column, b []byte, v *Value, partial bool) (int,
 				var err error
 				if d.arena, err = appendJSON(d.arena, p); err != nil {
 					d.arena = d.arena[:start]
-					return 0, err
+					return lp + l, &undecodableError{raw: p, err: err}
 				}
 			}
 			*v = Value{kind: KindJSON, b: d.arena[start:len(d.arena):len(d.arena)]}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"iter"
 	"log/slog"
 	"math/rand/v2"
@@ -77,8 +78,10 @@ type StreamOptions struct {
 	MaxBuffered int64
 
 	// Decode configures event decoding as for a Reader: Schema,
-	// SkipRowValues, IgnoreChecksums, KeepPayloads and MaxEventSize apply;
-	// Name and NoMagic are ignored.
+	// SkipRowValues, IgnoreChecksums, KeepPayloads, KeepUndecodable (with
+	// its Logger) and MaxEventSize (default DefaultMaxEventSize) apply;
+	// Name and NoMagic are ignored. Events larger than MaxEventSize fail,
+	// but the replication library has already read them into memory.
 	Decode ReaderOptions
 
 	// Logger receives the replication library's log lines. nil discards
@@ -133,7 +136,7 @@ type Stream struct {
 
 	st      decodeState
 	ropts   ReaderOptions
-	pending []*Event
+	payload *payloadReader // the events inside the last transaction payload
 
 	file    string // current binlog file
 	nextPos int64  // position after the last event received
@@ -211,7 +214,7 @@ func OpenStream(ctx context.Context, opts *StreamOptions) (*Stream, error) {
 	s.ropts = o.Decode
 	s.ropts.NoMagic = true
 	if s.ropts.MaxEventSize <= 0 {
-		s.ropts.MaxEventSize = 1 << 30
+		s.ropts.MaxEventSize = DefaultMaxEventSize
 	}
 	// The stream keeps the file name for its whole life: copy it, as a
 	// name read with go-mysql (SHOW MASTER STATUS, GetString) aliases a
@@ -261,10 +264,15 @@ func (s *Stream) Next() (*Event, error) {
 		return nil, s.err
 	}
 	for {
-		if len(s.pending) > 0 {
-			ev := s.pending[0]
-			s.pending[0] = nil
-			s.pending = s.pending[1:]
+		if p := s.payload; p != nil {
+			ev, err := s.st.nextInPayload(p, false)
+			if err == io.EOF {
+				s.payload = nil
+				continue
+			}
+			if err != nil {
+				return nil, s.fail(&EventError{File: p.file, Offset: p.offset, Type: TransactionPayloadEvent, Err: err})
+			}
 			if s.deliverable(ev) {
 				return ev, nil
 			}
@@ -326,9 +334,13 @@ func (s *Stream) decode(raw []byte) (*Event, error) {
 		LogPos:    binary.LittleEndian.Uint32(raw[13:]),
 		Flags:     binary.LittleEndian.Uint16(raw[17:]),
 	}
-	if int64(h.EventSize) != int64(len(raw)) || int64(len(raw)) > s.ropts.MaxEventSize {
+	if int64(h.EventSize) != int64(len(raw)) {
 		return nil, &EventError{File: s.file, Offset: s.nextPos, Type: h.Type,
 			Err: fmt.Errorf("%w: header says %d bytes, server sent %d", ErrEventTooLarge, h.EventSize, len(raw))}
+	}
+	if int64(len(raw)) > s.ropts.MaxEventSize {
+		return nil, &EventError{File: s.file, Offset: s.nextPos, Type: h.Type,
+			Err: fmt.Errorf("%w: %d bytes, over StreamOptions.Decode.MaxEventSize (%d)", ErrEventTooLarge, len(raw), s.ropts.MaxEventSize)}
 	}
 	size := int64(len(raw))
 	ev := &Event{Header: h, File: s.file, Raw: raw}
@@ -376,11 +388,11 @@ func (s *Stream) decode(raw []byte) (*Event, error) {
 		return ev, nil
 	case *TransactionPayload:
 		if !s.ropts.KeepPayloads {
-			inner, err := s.st.expandPayload(ev, p)
+			pr, err := s.st.openPayload(ev, p)
 			if err != nil {
 				return nil, &EventError{File: s.file, Offset: ev.Offset, Type: h.Type, Err: err}
 			}
-			s.pending = append(s.pending, inner...)
+			s.payload = pr
 		}
 	}
 	if h.Type != FormatDescriptionEvent || h.LogPos != 0 {
@@ -494,7 +506,7 @@ func (s *Stream) connect() error {
 	// A fresh decoding state per connection: the server starts each one
 	// with a fake rotate and the file's format description.
 	s.st = decodeState{tables: make(map[uint64]*TableMap), opts: &s.ropts}
-	s.pending = nil
+	s.payload = nil
 	s.file, s.nextPos = s.committed.File, s.committed.Offset
 
 	sy := replication.NewBinlogSyncer(cfg)

@@ -137,6 +137,9 @@ func postHeaderLen(st *decodeState, t EventType, def int) int {
 
 // decodeTableMap decodes a TABLE_MAP_EVENT body, merging in what
 // st.opts.Schema knows.
+// maxColumns is the most columns a MySQL or MariaDB table can have.
+const maxColumns = 4096
+
 func decodeTableMap(body []byte, st *decodeState) (*TableMap, error) {
 	phl := postHeaderLen(st, TableMapEvent, 8)
 	c := &rdCursor{b: body}
@@ -162,6 +165,11 @@ func decodeTableMap(body []byte, st *decodeState) (*TableMap, error) {
 	}
 	if count > uint64(len(body)-c.pos) {
 		return nil, corruptf("table map: %d columns in a %d-byte body", count, len(body))
+	}
+	if count > maxColumns {
+		// Each column costs about 90 bytes decoded, and more in every
+		// row image: a table map of a few MB must not cost gigabytes.
+		return nil, corruptf("table map: %d columns, more than any server allows (%d)", count, maxColumns)
 	}
 	ncol := int(count)
 	types := c.bytes(ncol, "column types")

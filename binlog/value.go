@@ -70,11 +70,19 @@ const (
 	KindGeometry
 	// KindVector: MySQL 9 VECTOR, little-endian float32s. Bytes.
 	KindVector
+	// KindUndecodable: a value whose stored bytes do not decode, kept
+	// only with ReaderOptions.KeepUndecodable (see there for the column
+	// types it applies to). Bytes returns the stored bytes (without the
+	// length prefix of JSON); the column's type is in the table map. It
+	// has no text, SQL or JSON form: Text is empty, String prints a
+	// comment with the bytes in hex, MarshalJSON fails with
+	// ErrUndecodable; consumers must refuse it.
+	KindUndecodable
 )
 
 var kindNames = [...]string{"absent", "null", "int", "uint", "float", "double", "decimal", "bit",
 	"year", "date", "datetime", "time", "timestamp", "string", "bytes", "enum", "set", "json",
-	"jsondiff", "geometry", "vector"}
+	"jsondiff", "geometry", "vector", "undecodable"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -121,8 +129,8 @@ func (v Value) Float64() float64 {
 // Float32 returns a KindFloat value exactly.
 func (v Value) Float32() float32 { return math.Float32frombits(uint32(v.num)) }
 
-// Bytes returns the bytes of a string, bytes, decimal, JSON, geometry or
-// vector value. The slice must not be modified.
+// Bytes returns the bytes of a string, bytes, decimal, JSON, geometry,
+// vector or undecodable value. The slice must not be modified.
 func (v Value) Bytes() []byte { return v.b }
 
 // Collation returns the collation id of a KindString value.

@@ -2,6 +2,8 @@ package binlog
 
 import (
 	"encoding/base64"
+	"encoding/hex"
+	"fmt"
 	"math"
 	"strconv"
 
@@ -14,7 +16,7 @@ import (
 // their exact text, strings decoded to UTF-8 from the column's charset,
 // bytes as they are, ENUM and SET as member names (the number when the
 // names are unknown), temporal values in MySQL's format (TIMESTAMP in UTC),
-// "NULL" for SQL NULL and "" for an absent column.
+// "NULL" for SQL NULL and "" for an absent column or an undecodable value.
 func (v Value) Text() string { return string(v.AppendText(nil)) }
 
 // AppendText appends the Text form of v to dst. It does not allocate
@@ -105,7 +107,8 @@ func (v Value) AppendText(dst []byte) []byte {
 
 // String returns v as mysqlbinlog -v prints it in its pseudo-SQL: numbers
 // bare, strings, temporal values, JSON and ENUM/SET names quoted with
-// backslash escapes, BIT as b'0101', TIMESTAMP as Unix seconds, NULL.
+// backslash escapes, BIT as b'0101', TIMESTAMP as Unix seconds, NULL; an
+// undecodable value as a comment, /* undecodable: 3 bytes X'0a0b0c' */.
 func (v Value) String() string { return string(v.AppendSQL(nil)) }
 
 // AppendSQL appends the String form of v to dst.
@@ -130,6 +133,12 @@ func (v Value) AppendSQL(dst []byte) []byte {
 		}
 	case KindBytes, KindGeometry, KindVector:
 		return mysqlesc.AppendQuoted(dst, v.b, true)
+	case KindUndecodable:
+		dst = append(dst, "/* undecodable: "...)
+		dst = strconv.AppendInt(dst, int64(len(v.b)), 10)
+		dst = append(dst, " bytes X'"...)
+		dst = hex.AppendEncode(dst, v.b)
+		return append(dst, "' */"...)
 	}
 	// Quote the text form. Build it after dst to avoid a second buffer.
 	start := len(dst)
@@ -152,10 +161,13 @@ func (v Value) AppendSQL(dst []byte) []byte {
 // strings as UTF-8 strings, bytes, geometry as base64 strings, VECTOR as
 // an array of numbers, ENUM/SET as their Text, temporal values as strings
 // (TIMESTAMP in RFC 3339 UTC), JSON diffs as an array of
-// {"op","path","value"} objects.
+// {"op","path","value"} objects. An undecodable value has no JSON form:
+// it fails with an error wrapping ErrUndecodable.
 func (v Value) MarshalJSON() ([]byte, error) {
 	var dst []byte
 	switch v.kind {
+	case KindUndecodable:
+		return nil, fmt.Errorf("%w: %d bytes have no JSON form", ErrUndecodable, len(v.b))
 	case KindAbsent, KindNull:
 		return []byte("null"), nil
 	case KindUint, KindYear, KindBit:

@@ -109,6 +109,12 @@ func AppendChangeJSON(dst []byte, c *Change, rows *binlog.Rows, i int, opts *Cha
 		if img != nil && len(img) != len(tm.Columns) {
 			return dst, fmt.Errorf("rowevent: %s.%s: row image has %d columns, table map %d", tm.Schema, tm.Table, len(img), len(tm.Columns))
 		}
+		for j := range img {
+			if img[j].Kind() == binlog.KindUndecodable {
+				// Never a record with a made-up value (null) in its place.
+				return dst, fmt.Errorf("rowevent: %s.%s: column %d: %w", tm.Schema, tm.Table, j+1, binlog.ErrUndecodable)
+			}
+		}
 	}
 
 	dst = append(dst, `{"op":`...)

@@ -156,7 +156,9 @@ func appendJSONPayload(dst []byte, ev *binlog.Event) []byte {
 	case *binlog.TransactionPayload:
 		dst = keyUint(dst, "compression", uint64(p.Compression))
 		dst = keyUint(dst, "uncompressed_size", p.UncompressedSize)
-		dst = keyInt(dst, "count", int64(p.Count))
+		if p.Count > 0 { // known once the events inside are read
+			dst = keyInt(dst, "count", int64(p.Count))
+		}
 	case *binlog.Unknown:
 		dst = keyBase64(dst, "body", p.Body)
 	}
@@ -418,6 +420,11 @@ func appendJSONValue(dst []byte, v binlog.Value) []byte {
 			dst = appendJSONFloat(dst, float64(f), 32)
 		}
 		return append(dst, ']')
+	case binlog.KindUndecodable:
+		// Only with binlog.ReaderOptions.KeepUndecodable: the stored bytes.
+		dst = append(dst, `{"undecodable":"`...)
+		dst = base64.StdEncoding.AppendEncode(dst, v.Bytes())
+		return append(dst, `"}`...)
 	}
 	return jsonstr.Append(dst, "unknown kind "+v.Kind().String())
 }

@@ -51,8 +51,8 @@ type ValueOptions struct {
 //   - JSON as a utf8mb4 string (text with opts.TextLiterals when it can),
 //     inside CAST(… AS JSON) with opts.JSONCast.
 //
-// KindAbsent, KindJSONDiff, NaN and infinities give an error wrapping
-// ErrNoLiteral. opts may be nil.
+// KindAbsent, KindJSONDiff, KindUndecodable (and any other kind), NaN and
+// infinities give an error wrapping ErrNoLiteral. opts may be nil.
 func AppendValue(dst []byte, v binlog.Value, opts *ValueOptions) ([]byte, error) {
 	switch v.Kind() {
 	case binlog.KindNull:

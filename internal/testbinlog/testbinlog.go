@@ -12,6 +12,7 @@ package testbinlog
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/binary"
 	"hash/crc32"
 
@@ -31,6 +32,9 @@ const (
 	TransactionPayloadEvent = 40
 	GTIDTaggedEvent         = 42
 	MariaGTIDEvent          = 162
+	// MariaQueryCompressedEvent is a Query whose statement text is
+	// zlib-compressed (MariaCompressed).
+	MariaQueryCompressedEvent = 165
 )
 
 // Flavor is the server a Builder imitates.
@@ -71,6 +75,7 @@ func New(flavor Flavor) *Builder {
 	lens[GTIDEvent-1] = 42
 	lens[TransactionPayloadEvent-1] = 40
 	lens[MariaGTIDEvent-1] = 19
+	lens[MariaQueryCompressedEvent-1] = 13
 	if flavor == MySQL {
 		lens = lens[:GTIDTaggedEvent]
 	}
@@ -218,10 +223,11 @@ func zigzag(i int64) uint64 {
 	return uint64(i) << 1
 }
 
-// Table types used by TableMap.
+// Table types used by TableMap and TableMapCols.
 const (
 	TypeLong    = 3
 	TypeVarchar = 15
+	TypeJSON    = 245
 )
 
 // TableMap appends a table map of table id for db.table with columns
@@ -235,7 +241,7 @@ func (b *Builder) TableMap(id uint64, db, table string) *Builder {
 	body = append(body, 0, byte(len(table)))
 	body = append(body, table...)
 	body = append(body, 0, 2, TypeLong, TypeVarchar)
-	body = append(body, 2)                                // metadata length
+	body = append(body, 2)                               // metadata length
 	body = binary.LittleEndian.AppendUint16(body, 255*4) // VARCHAR(255) utf8mb4: max bytes
 	body = append(body, 0b10)                            // null bitmap: v nullable
 	// Optional metadata: default charset 45 (utf8mb4_general_ci), column names.
@@ -258,6 +264,68 @@ func (b *Builder) WriteRows(id uint64, rows ...Row) *Builder {
 		body = binary.LittleEndian.AppendUint32(body, uint32(r.ID))
 		body = binary.LittleEndian.AppendUint16(body, uint16(len(r.V)))
 		body = append(body, r.V...)
+	}
+	return b.Event(WriteRowsEventV2, body)
+}
+
+// Col is a column of a table map written by TableMapCols: its type code,
+// its metadata bytes as the table map stores them (none for INT, the
+// length-prefix size 4 for JSON), and its name.
+type Col struct {
+	Type byte
+	Meta []byte
+	Name string
+}
+
+// TableMapCols appends a table map of table id for db.table with cols, all
+// nullable, and their names in the optional metadata.
+func (b *Builder) TableMapCols(id uint64, db, table string, cols ...Col) *Builder {
+	body := binary.LittleEndian.AppendUint32(nil, uint32(id))
+	body = binary.LittleEndian.AppendUint16(body, uint16(id>>32))
+	body = binary.LittleEndian.AppendUint16(body, 1) // flags
+	body = append(body, byte(len(db)))
+	body = append(body, db...)
+	body = append(body, 0, byte(len(table)))
+	body = append(body, table...)
+	body = append(body, 0)
+	body = appendPacked(body, uint64(len(cols)))
+	var meta, names []byte
+	for _, c := range cols {
+		body = append(body, c.Type)
+		meta = append(meta, c.Meta...)
+		names = appendPacked(names, uint64(len(c.Name)))
+		names = append(names, c.Name...)
+	}
+	body = appendPacked(body, uint64(len(meta)))
+	body = append(body, meta...)
+	nulls := make([]byte, (len(cols)+7)/8)
+	for i := range nulls {
+		nulls[i] = 0xff
+	}
+	body = append(body, nulls...)
+	body = append(body, 4) // optional metadata: column names
+	body = appendPacked(body, uint64(len(names)))
+	return b.Event(TableMapEvent, append(body, names...))
+}
+
+// WriteRowsImages appends a WRITE_ROWS v2 event for the table map id of
+// ncols columns, all present, inserting rows whose images the caller
+// wrote: each a null bitmap then the values, as the server stores them.
+func (b *Builder) WriteRowsImages(id uint64, ncols int, images ...[]byte) *Builder {
+	body := binary.LittleEndian.AppendUint32(nil, uint32(id))
+	body = binary.LittleEndian.AppendUint16(body, uint16(id>>32))
+	body = binary.LittleEndian.AppendUint16(body, 1) // STMT_END_F
+	body = binary.LittleEndian.AppendUint16(body, 2) // extra data length
+	body = appendPacked(body, uint64(ncols))
+	for i := 0; i < (ncols+7)/8; i++ {
+		bits := byte(0xff)
+		if rest := ncols - 8*i; rest < 8 {
+			bits = 1<<rest - 1
+		}
+		body = append(body, bits)
+	}
+	for _, img := range images {
+		body = append(body, img...)
 	}
 	return b.Event(WriteRowsEventV2, body)
 }
@@ -290,6 +358,62 @@ func (b *Builder) TransactionPayload(data []byte, compress bool, uncompressed ui
 	field(3, uncompressed)
 	body = append(body, 0) // end mark
 	return b.Event(TransactionPayloadEvent, append(body, payload...))
+}
+
+// CompressedPayload appends a MySQL TRANSACTION_PAYLOAD event holding zst,
+// zstd data as given (concatenated frames, say: Zstd(events) followed by
+// ZstdZeros(n)), whose header declares uncompressed bytes.
+func (b *Builder) CompressedPayload(zst []byte, uncompressed uint64) *Builder {
+	var body []byte
+	field := func(t, v uint64) {
+		body = appendPacked(body, t)
+		fv := appendPacked(nil, v)
+		body = appendPacked(body, uint64(len(fv)))
+		body = append(body, fv...)
+	}
+	field(1, uint64(len(zst)))
+	field(2, 0)
+	field(3, uncompressed)
+	body = append(body, 0) // end mark
+	return b.Event(TransactionPayloadEvent, append(body, zst...))
+}
+
+// MariaCompressed returns a MariaDB compressed event part
+// (binlog_buf_compress) that declares ulen uncompressed bytes, in a 4-byte
+// length, and holds data zlib-compressed: the statement of a
+// MariaQueryCompressedEvent (QueryBody(db, string(part))). Pass ulen =
+// len(data) for a true header.
+func MariaCompressed(ulen uint32, data []byte) []byte {
+	part := []byte{0x80 | 4}
+	part = binary.BigEndian.AppendUint32(part, ulen)
+	var z bytes.Buffer
+	w, err := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	if err != nil {
+		panic(err)
+	}
+	w.Write(data)
+	w.Close()
+	return append(part, z.Bytes()...)
+}
+
+// MariaCompressedZeros is MariaCompressed for n zero bytes, compressed as
+// they stream: a zlib bomb of about n/1000 bytes.
+func MariaCompressedZeros(ulen uint32, n int64) []byte {
+	part := []byte{0x80 | 4}
+	part = binary.BigEndian.AppendUint32(part, ulen)
+	var z bytes.Buffer
+	w, err := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	if err != nil {
+		panic(err)
+	}
+	zeros := make([]byte, 1<<20)
+	for n > 0 {
+		k := min(n, int64(len(zeros)))
+		w.Write(zeros[:k])
+		n -= k
+	}
+	w.Close()
+	return append(part, z.Bytes()...)
 }
 
 // PayloadEvent returns an event for the inside of a transaction payload:

@@ -37,8 +37,11 @@ type Options struct {
 
 // Stats counts what a Writer has seen.
 type Stats struct {
-	Events     int   // row events with at least one row, spooled
-	Statements int64 // inverse statements spooled
+	Events int // row events with at least one row, spooled
+	// Statements counts the inverse statements spooled, as lines: a
+	// statement and its position comment are one line (rowevent escapes
+	// the comment), unless a table or column name holds a line break.
+	Statements int64
 	Bytes      int64 // bytes of inverse SQL spooled
 	// Skipped counts Query events other than transaction control (DDL,
 	// statement-logged DML): they cannot be undone and are left out.

@@ -15,6 +15,16 @@
 // logged 0 in an AUTO_INCREMENT column stays 0; zero dates are accepted;
 // backslash escapes in strings are on, NO_BACKSLASH_ESCAPES being off).
 //
+// Each statement ends with ";", then the comment of Options.Position when
+// asked, then a line feed. Nothing an event or a caller holds can end a
+// statement early or start one of its own: identifiers are quoted with
+// backquotes (a backquote doubled; the client reads a line break inside
+// them as part of the name), literals escape their line breaks, and the
+// comment escapes what could end it (a line break in the GTID is written
+// \n). A statement is one line unless a name holds a line break.
+// Statements that are not row changes (the DDL that binlog2sql passes
+// through) are not this package's: see examples/binlog2sql.
+//
 // # Literals
 //
 // Literals are written by package internal/sqlquote. Text is written as

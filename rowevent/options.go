@@ -54,6 +54,9 @@ type Options struct {
 	// Position, when not nil, ends every statement with a comment telling
 	// where the event is: "#start 4 end 388 time 2024-05-01 12:00:00 gtid
 	// 0-1-7", like binlog2sql. It describes one event, so set it per call.
+	// The comment stays on the statement's line whatever the GTID holds: a
+	// backslash, line feed, carriage return, other control character or */
+	// in it is written \\, \n, \r, \xNN or *\/.
 	Position *Position
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/internal/sqlquote"
+	"github.com/binlogkit/binlogkit/internal/sqlscript"
 )
 
 // Header is the SQL to run before the statements of this package: it sets
@@ -200,7 +201,9 @@ func (b *builder) end(dst []byte) []byte {
 
 // appendTail appends what ends every statement of the event: ';', the
 // position comment when asked, '\n'. (Formatted once per event: the time
-// formatting is costly.)
+// formatting is costly.) The GTID is caller's text, and the comment runs to
+// the end of the line: a line break in it would end the comment and make
+// the rest of the GTID a statement, so it is escaped (sqlscript.AppendComment).
 func (b *builder) appendTail(dst []byte) []byte {
 	dst = append(dst, ';')
 	if p := b.opts.Position; p != nil {
@@ -214,7 +217,7 @@ func (b *builder) appendTail(dst []byte) []byte {
 		}
 		if p.GTID != "" {
 			dst = append(dst, " gtid "...)
-			dst = append(dst, p.GTID...)
+			dst = sqlscript.AppendComment(dst, p.GTID)
 		}
 	}
 	return append(dst, '\n')

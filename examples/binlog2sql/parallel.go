@@ -26,7 +26,7 @@ import (
 
 const (
 	pipeBatch = 4 // rows events per batch
-	pipeDepth = 2  // batches in flight
+	pipeDepth = 2 // batches in flight
 )
 
 // item is the runner's text (text[ts:te] of its sqlBatch), then the SQL of a

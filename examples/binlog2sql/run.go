@@ -12,6 +12,8 @@ import (
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/flashback"
+	"github.com/binlogkit/binlogkit/internal/sqlquote"
+	"github.com/binlogkit/binlogkit/internal/sqlscript"
 	"github.com/binlogkit/binlogkit/rowevent"
 )
 
@@ -273,15 +275,9 @@ func (r *runner) query(ev *binlog.Event, p *binlog.Query) error {
 			}
 		}
 		if pass {
-			q := strings.TrimSpace(p.Query)
-			if p.Schema != "" && p.Schema != r.curDB && !isDatabaseDDL(q) {
-				// USE only where needed: CREATE DATABASE must not follow a
-				// USE of the database it creates.
-				r.out = append(r.out, "USE `"+strings.ReplaceAll(p.Schema, "`", "``")+"`;\n"...)
-				r.curDB = p.Schema
+			if err := r.passThrough(ev, p); err != nil {
+				return err
 			}
-			r.out = append(r.out, q...)
-			r.out = append(r.out, ";\n"...)
 		}
 		if !r.tx.open {
 			// A statement of its own (DDL): it ends its group.
@@ -289,6 +285,39 @@ func (r *runner) query(ev *binlog.Event, p *binlog.Query) error {
 		}
 	}
 	return nil
+}
+
+// passThrough writes the statement of the Query event ev (DDL,
+// statement-logged DML) as the mysql client must read it: whole, as one
+// statement, with nothing of it run as a client command. Text with the
+// delimiter ";" in it (a procedure body, a string) is framed by DELIMITER
+// lines with a delimiter it does not hold, as mysqlbinlog does; a ";" after
+// a trailing "-- comment" goes on a line of its own; text the client would
+// read otherwise (an unterminated quote or comment, a backslash command, a
+// leading client command word) is an error wrapping sqlscript.ErrUnsafe.
+func (r *runner) passThrough(ev *binlog.Event, p *binlog.Query) error {
+	q := strings.TrimSpace(p.Query)
+	if _, err := sqlscript.Check(q); err != nil {
+		return fmt.Errorf("%s: statement %s: %w", at(ev), abbrev(q), err)
+	}
+	if p.Schema != "" && p.Schema != r.curDB && !isDatabaseDDL(q) {
+		// USE only where needed: CREATE DATABASE must not follow a USE of
+		// the database it creates.
+		r.out = sqlscript.AppendUse(r.out, "USE", p.Schema)
+		r.out = append(r.out, ";\n"...)
+		r.curDB = p.Schema
+	}
+	var err error
+	r.out, err = sqlscript.AppendStatement(r.out, q, ";", false)
+	return err
+}
+
+// abbrev quotes the start of statement q for an error message.
+func abbrev(q string) string {
+	if len(q) > 80 {
+		return strconv.Quote(q[:80]) + "..."
+	}
+	return strconv.Quote(q)
 }
 
 func (r *runner) rows(ev *binlog.Event, p *binlog.Rows) error {
@@ -446,12 +475,30 @@ func (r *runner) savepoint(ev *binlog.Event, p *binlog.Query, c binlog.TxControl
 	if r.fw != nil {
 		return nil
 	}
+	// The statement is written from the name, not copied: the text is the
+	// log's, and past the name it could hold anything (SAVEPOINT a; DROP
+	// ...), which would run as statements of their own.
 	if r.tx.written {
-		r.out = append(append(r.out, strings.TrimSpace(p.Query)...), ";\n"...)
+		r.out = appendSavepoint(r.out, c, name)
 	} else {
-		r.tx.held = append(append(r.tx.held, strings.TrimSpace(p.Query)...), ";\n"...)
+		r.tx.held = appendSavepoint(r.tx.held, c, name)
 	}
 	return nil
+}
+
+// appendSavepoint appends the statement c (SAVEPOINT, ROLLBACK TO or
+// RELEASE SAVEPOINT) of savepoint name, as servers log it, and ";\n".
+func appendSavepoint(dst []byte, c binlog.TxControl, name string) []byte {
+	switch c {
+	case binlog.TxRollbackToSavepoint:
+		dst = append(dst, "ROLLBACK TO "...)
+	case binlog.TxReleaseSavepoint:
+		dst = append(dst, "RELEASE SAVEPOINT "...)
+	default:
+		dst = append(dst, "SAVEPOINT "...)
+	}
+	dst = sqlquote.AppendIdent(dst, name)
+	return append(dst, ";\n"...)
 }
 
 // quoteName quotes a savepoint name for messages.
@@ -559,18 +606,13 @@ func (cfg *config) selected(r *binlog.Rows) bool {
 // listed reports whether l names table db.t, as "t" or "db.t".
 func listed(l listFlag, db, t string) bool { return l[t] || l[db+"."+t] }
 
+// gtidString returns the GTID of the position comments: binlog's text of
+// it, "" for an anonymous MySQL GTID.
 func gtidString(g *binlog.GTID) string {
-	if g.MariaDB {
-		return fmt.Sprintf("%d-%d-%d", g.Domain, g.ServerID, g.Sequence)
-	}
-	if g.Anonymous {
+	if g.Anonymous && !g.MariaDB {
 		return ""
 	}
-	s := fmt.Sprintf("%x-%x-%x-%x-%x", g.SID[:4], g.SID[4:6], g.SID[6:8], g.SID[8:10], g.SID[10:])
-	if g.Tag != "" {
-		s += ":" + g.Tag
-	}
-	return s + ":" + strconv.FormatInt(g.GNO, 10)
+	return g.String()
 }
 
 // isDatabaseDDL reports whether q creates, drops or alters a database, and

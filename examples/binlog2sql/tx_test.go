@@ -271,7 +271,9 @@ func TestTransactionControl(t *testing.T) {
 	if strings.Join(want, " ") != strings.Join(got, " ") {
 		t.Errorf("after applying the forward SQL: checksums %v, want the server's %v; SQL:\n%s", got, want, fwd)
 	}
-	for _, s := range []string{"BEGIN;\n", "COMMIT;\n", "ROLLBACK;\n", "/* c */ ROLLBACK TO `" + long[8:] + "`;\n"} {
+	// Savepoint statements are written from their names, as servers log
+	// them: the comments of the patched text are not copied.
+	for _, s := range []string{"BEGIN;\n", "COMMIT;\n", "ROLLBACK;\n", "\nROLLBACK TO `" + long[8:] + "`;\n"} {
 		if !strings.Contains(fwd, s) {
 			t.Errorf("forward SQL lacks %q:\n%s", s, fwd)
 		}

@@ -12,6 +12,13 @@
 // On a read error binlogdump prints the events read so far, then the error
 // (which names the file and the offset of the bad event), and exits with
 // status 1.
+//
+// The text listing is also a script, like mysqlbinlog's: it starts with
+// "DELIMITER /*!*/;" and ends with "DELIMITER ;", its statements end with
+// "/*!*/;", and "binlogdump FILE | mariadb" runs the statements the log
+// holds and nothing else, whatever the events hold: names, GTIDs and
+// statement texts cannot end a comment or a statement early or run a
+// client command (see internal/eventfmt).
 package main
 
 import (
@@ -63,6 +70,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	w := bufio.NewWriterSize(stdout, 64<<10)
 	topts := &eventfmt.TextOptions{ColumnNames: *names}
 	var buf []byte
+	if !*jsonOut {
+		buf = append(buf, eventfmt.TextHeader...)
+	}
 	fileIdx, curFile := 0, ""
 	var readErr error
 	for {
@@ -85,15 +95,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 			break
 		}
 		if *jsonOut {
-			buf = eventfmt.AppendJSON(buf[:0], ev)
+			buf = eventfmt.AppendJSON(buf, ev)
 			buf = append(buf, '\n')
 		} else {
-			buf = eventfmt.AppendText(buf[:0], ev, topts)
+			buf = eventfmt.AppendText(buf, ev, topts)
 		}
 		if _, err := w.Write(buf); err != nil {
 			fmt.Fprintln(stderr, "binlogdump:", err)
 			return 1
 		}
+		buf = buf[:0]
+	}
+	if !*jsonOut {
+		buf = append(buf, eventfmt.TextFooter...)
+	}
+	if _, err := w.Write(buf); err != nil {
+		fmt.Fprintln(stderr, "binlogdump:", err)
+		return 1
 	}
 	if err := w.Flush(); err != nil {
 		fmt.Fprintln(stderr, "binlogdump:", err)

@@ -24,6 +24,22 @@
 // where mysqlbinlog prints it only when it changes, and a MariaDB GTID event
 // that opens a transaction prints "START TRANSACTION/*!*/;".
 //
+// Like mysqlbinlog's, the listing is also a script: run through the mysql
+// or mariadb client after TextHeader (DELIMITER /*!*/;), it runs the
+// statements of the log and nothing else, however crafted the events. A
+// Query's text is followed by "/*!*/;" on a line of its own, so that a
+// ";" in a procedure body or a trailing "-- comment" does not cut or
+// swallow anything, and is framed by DELIMITER lines with another
+// delimiter when it holds "/*!*/;" itself; text the client would not read
+// as one statement (an unterminated quote or comment, a backslash client
+// command such as \!, a leading client command word such as system) is
+// printed as "#Q> " comment lines after a "# statement not printed as SQL"
+// line. Names, file names, server versions and GTID tags on comment lines
+// have their line breaks and other control characters escaped (\n, \r,
+// \xNN, a backslash as \\); Rows_query, Annotate_rows and Incident texts
+// print as comment lines, a line of text per line (a line ends at \r\n,
+// \n or \r, as in mysqlbinlog).
+//
 // Row images print like mysqlbinlog -vv: "### INSERT INTO `db`.`t`",
 // "### SET", and one "###   @N=value /* `name` TYPE meta=M nullable=0|1
 // is_null=0|1 */" line per column present in the image (columns a minimal
@@ -44,6 +60,7 @@
 //	JSON                     the quoted JSON text; a partial JSON update as
 //	                         JSON_REPLACE(@N, '$.path', CAST('value' AS JSON)), nested for several diffs
 //	GEOMETRY, VECTOR         x'<hex>' of the stored bytes (GEOMETRY: 4-byte SRID then WKB)
+//	undecodable              /* undecodable: N bytes X'<hex>' */ (binlog.ReaderOptions.KeepUndecodable)
 //	NULL                     NULL
 //
 // TextOptions.ColumnNames prints `name`=value instead of @N=value where the
@@ -84,4 +101,5 @@
 //	partial JSON update      {"json_diff": [{"op": "JSON_REPLACE", "path": "$.a", "value": ...}, ...]}
 //	GEOMETRY                 {"srid": N, "wkb": "<base64>"}
 //	VECTOR                   an array of numbers (the float32 elements)
+//	undecodable              {"undecodable": "<base64 of the stored bytes>"} (binlog.ReaderOptions.KeepUndecodable)
 package eventfmt

@@ -200,7 +200,7 @@ func TestAppendTextEvents(t *testing.T) {
 			"# at 4 [payload 2]\n#231114 22:13:20 server id 7  end_log_pos 200 \tGTID\tlast_committed=1\tsequence_number=2\n" +
 				"SET @@SESSION.GTID_NEXT= '00112233-4455-6677-8899-aabbccddeeff:9'/*!*/;\n"},
 		{"xid", binlog.Event{Header: hdr(binlog.XIDEvent), Offset: 4, Payload: &binlog.XID{XID: 33}},
-			"# at 4\n#231114 22:13:20 server id 7  end_log_pos 200 \tXid = 33\nCOMMIT /* xid=33 */\n"},
+			"# at 4\n#231114 22:13:20 server id 7  end_log_pos 200 \tXid = 33\nCOMMIT/*!*/;\n"},
 		{"previous gtids", binlog.Event{Header: hdr(binlog.PreviousGTIDsEvent), Offset: 4,
 			Payload: &binlog.PreviousGTIDs{Sets: []binlog.UUIDSet{{SID: sid, Intervals: []binlog.GTIDInterval{{Start: 1, End: 6}, {Start: 7, End: 8}}}}}},
 			"# at 4\n#231114 22:13:20 server id 7  end_log_pos 200 \tPrevious-GTIDs\n# 00112233-4455-6677-8899-aabbccddeeff:1-5:7\n"},

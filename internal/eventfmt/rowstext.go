@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/binlogkit/binlogkit/binlog"
-	"github.com/binlogkit/binlogkit/internal/sqlquote"
 )
 
 // appendRowsText prints a rows event: its header details, then each row
@@ -52,9 +51,9 @@ func appendRowsText(dst []byte, name string, p *binlog.Rows, opts *TextOptions) 
 
 func appendRowHead(dst []byte, verb string, t *binlog.TableMap) []byte {
 	dst = append(dst, verb...)
-	dst = sqlquote.AppendIdent(dst, t.Schema)
+	dst = appendCommentIdent(dst, t.Schema)
 	dst = append(dst, '.')
-	dst = sqlquote.AppendIdent(dst, t.Table)
+	dst = appendCommentIdent(dst, t.Table)
 	return append(dst, '\n')
 }
 
@@ -70,7 +69,7 @@ func appendImage(dst []byte, t *binlog.TableMap, img []binlog.Value, opts *TextO
 		}
 		dst = append(dst, "###   "...)
 		if opts.ColumnNames && col != nil && col.Name != "" {
-			dst = sqlquote.AppendIdent(dst, col.Name)
+			dst = appendCommentIdent(dst, col.Name)
 		} else {
 			dst = append(dst, '@')
 			dst = strconv.AppendInt(dst, int64(i+1), 10)
@@ -80,7 +79,7 @@ func appendImage(dst []byte, t *binlog.TableMap, img []binlog.Value, opts *TextO
 		if !opts.NoTypeComments && col != nil {
 			dst = append(dst, " /* "...)
 			if col.Name != "" && !opts.ColumnNames {
-				dst = sqlquote.AppendIdent(dst, col.Name)
+				dst = appendCommentIdent(dst, col.Name)
 				dst = append(dst, ' ')
 			}
 			dst = append(dst, typeName(col)...)

@@ -3,6 +3,7 @@ package eventfmt
 import (
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"hash/crc32"
 	"math"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/internal/sqlquote"
+	"github.com/binlogkit/binlogkit/internal/sqlscript"
 )
 
 // TextOptions configures AppendText. The zero value (or nil) prints like
@@ -23,6 +25,14 @@ type TextOptions struct {
 	// column value.
 	NoTypeComments bool
 }
+
+// TextHeader starts a text listing that the mysql or mariadb client is to
+// read, as mysqlbinlog's does: the statements of AppendText end with the
+// delimiter "/*!*/;". TextFooter ends it, restoring the delimiter ";".
+const (
+	TextHeader = "DELIMITER /*!*/;\n"
+	TextFooter = "DELIMITER ;\n"
+)
 
 // AppendText appends a text listing of ev to dst, ending with a newline,
 // and returns the extended buffer. opts may be nil. See the package doc for
@@ -95,6 +105,46 @@ func appendStmt(dst []byte, s string) []byte {
 	return append(dst, "/*!*/;\n"...)
 }
 
+// appendStatement appends the statement text of a Query event as
+// mysqlbinlog does, the text then "/*!*/;" on a line of its own, framed by
+// DELIMITER lines when the text holds "/*!*/;" (sqlscript.AppendStatement).
+// Text the mysql client would not read as one statement (an unterminated
+// quote or comment, a client command), and transaction control followed
+// by more statements (BEGIN; DROP ...: servers log BEGIN, COMMIT,
+// SAVEPOINT and the like alone, and readers of the listing take it for
+// transaction control), are printed as "#Q> " comment lines after a line
+// saying why: a listing never holds a line that runs something the log
+// does not hold as a statement.
+func appendStatement(dst []byte, q *binlog.Query) []byte {
+	text := q.Query
+	var err error
+	if q.Control().IsControl() && sqlscript.HasSemicolon(text) {
+		err = fmt.Errorf("%w: %v followed by more statements", sqlscript.ErrUnsafe, q.Control())
+	} else {
+		var out []byte
+		if out, err = sqlscript.AppendStatement(dst, text, sqlscript.MysqlbinlogDelimiter, true); err == nil {
+			return out
+		}
+	}
+	dst = append(dst, "# statement not printed as SQL: "...)
+	dst = sqlscript.AppendComment(dst, err.Error())
+	dst = append(dst, '\n')
+	if text == "" {
+		return dst
+	}
+	return sqlscript.AppendCommentLines(dst, "#Q> ", text)
+}
+
+// appendCommentIdent appends name quoted as an identifier for a comment
+// line (# ... or ### ...): sqlquote.AppendIdent, with what could end the
+// comment (a line break) escaped (sqlscript.AppendComment).
+func appendCommentIdent(dst []byte, name string) []byte {
+	if !strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' || r == '*' }) {
+		return sqlquote.AppendIdent(dst, name)
+	}
+	return sqlscript.AppendComment(dst, sqlquote.Ident(name))
+}
+
 func appendTextPayload(dst []byte, ev *binlog.Event, opts *TextOptions) []byte {
 	name := ev.Type().String()
 	switch p := ev.Payload.(type) {
@@ -102,7 +152,7 @@ func appendTextPayload(dst []byte, ev *binlog.Event, opts *TextOptions) []byte {
 		dst = append(dst, "Start: binlog v "...)
 		dst = strconv.AppendUint(dst, uint64(p.BinlogVersion), 10)
 		dst = append(dst, ", server v "...)
-		dst = append(dst, p.ServerVersion...)
+		dst = sqlscript.AppendComment(dst, p.ServerVersion)
 		dst = append(dst, " created "...)
 		dst = appendShortTime(dst, p.CreateTimestamp)
 		dst = append(dst, " checksum "...)
@@ -118,27 +168,24 @@ func appendTextPayload(dst []byte, ev *binlog.Event, opts *TextOptions) []byte {
 		dst = strconv.AppendUint(dst, uint64(p.ErrorCode), 10)
 		dst = append(dst, '\n')
 		if p.Schema != "" && ev.Header.Flags&binlog.FlagSuppressUse == 0 {
-			dst = append(dst, "use "...)
-			dst = sqlquote.AppendIdent(dst, p.Schema)
+			dst = sqlscript.AppendUse(dst, "use", p.Schema)
 			dst = append(dst, "/*!*/;\n"...)
 		}
 		dst = append(dst, "SET TIMESTAMP="...)
 		dst = strconv.AppendUint(dst, uint64(ev.Header.Timestamp), 10)
 		dst = append(dst, "/*!*/;\n"...)
-		dst = append(dst, p.Query...)
-		dst = append(dst, "\n/*!*/;\n"...)
+		dst = appendStatement(dst, p)
 	case *binlog.Rotate:
 		dst = append(dst, "Rotate to "...)
-		dst = append(dst, p.NextFile...)
+		dst = sqlscript.AppendComment(dst, p.NextFile)
 		dst = append(dst, "  pos: "...)
 		dst = strconv.AppendUint(dst, p.Position, 10)
 		dst = append(dst, '\n')
 	case *binlog.XID:
 		dst = append(dst, "Xid = "...)
 		dst = strconv.AppendUint(dst, p.XID, 10)
-		dst = append(dst, "\nCOMMIT /* xid="...)
-		dst = strconv.AppendUint(dst, p.XID, 10)
-		dst = append(dst, " */\n"...)
+		dst = append(dst, '\n')
+		dst = appendStmt(dst, "COMMIT")
 	case *binlog.GTID:
 		dst = appendGTIDText(dst, ev, p)
 	case *binlog.PreviousGTIDs:
@@ -159,21 +206,17 @@ func appendTextPayload(dst []byte, ev *binlog.Event, opts *TextOptions) []byte {
 		dst = append(dst, "]\n"...)
 	case *binlog.BinlogCheckpoint:
 		dst = append(dst, "Binlog checkpoint "...)
-		dst = append(dst, p.File...)
+		dst = sqlscript.AppendComment(dst, p.File)
 		dst = append(dst, '\n')
 	case *binlog.RowsQuery:
 		dst = append(dst, name...)
 		dst = append(dst, ":\n"...)
-		for line := range strings.Lines(p.Query) {
-			dst = append(dst, "#Q> "...)
-			dst = append(dst, strings.TrimRight(line, "\r\n")...)
-			dst = append(dst, '\n')
-		}
+		dst = sqlscript.AppendCommentLines(dst, "#Q> ", p.Query)
 	case *binlog.TableMap:
 		dst = append(dst, "Table_map: "...)
-		dst = sqlquote.AppendIdent(dst, p.Schema)
+		dst = appendCommentIdent(dst, p.Schema)
 		dst = append(dst, '.')
-		dst = sqlquote.AppendIdent(dst, p.Table)
+		dst = appendCommentIdent(dst, p.Table)
 		dst = append(dst, " mapped to number "...)
 		dst = strconv.AppendUint(dst, p.TableID, 10)
 		dst = append(dst, '\n')
@@ -228,17 +271,13 @@ func appendTextPayload(dst []byte, ev *binlog.Event, opts *TextOptions) []byte {
 		dst = append(dst, "Incident: code="...)
 		dst = strconv.AppendUint(dst, uint64(p.Code), 10)
 		dst = append(dst, '\n')
-		for line := range strings.Lines(p.Message) {
-			dst = append(dst, "# "...)
-			dst = append(dst, strings.TrimRight(line, "\r\n")...)
-			dst = append(dst, '\n')
-		}
+		dst = sqlscript.AppendCommentLines(dst, "# ", p.Message)
 	case *binlog.Stop:
 		dst = append(dst, "Stop\n"...)
 	case *binlog.Heartbeat:
 		dst = append(dst, name...)
 		dst = append(dst, " log_file="...)
-		dst = append(dst, p.LogFile...)
+		dst = sqlscript.AppendComment(dst, p.LogFile)
 		dst = append(dst, " pos="...)
 		dst = strconv.AppendUint(dst, p.LogPos, 10)
 		dst = append(dst, '\n')
@@ -253,8 +292,10 @@ func appendTextPayload(dst []byte, ev *binlog.Event, opts *TextOptions) []byte {
 		}
 		dst = append(dst, "\tuncompressed_size="...)
 		dst = strconv.AppendUint(dst, p.UncompressedSize, 10)
-		dst = append(dst, "\tevents="...)
-		dst = strconv.AppendInt(dst, int64(p.Count), 10)
+		if p.Count > 0 { // known once the events inside are read
+			dst = append(dst, "\tevents="...)
+			dst = strconv.AppendInt(dst, int64(p.Count), 10)
+		}
 		dst = append(dst, '\n')
 	case *binlog.Unknown:
 		dst = append(dst, name...)
@@ -333,19 +374,11 @@ func appendGTIDText(dst []byte, ev *binlog.Event, g *binlog.GTID) []byte {
 		dst = append(dst, "\ttransaction_length="...)
 		dst = strconv.AppendUint(dst, g.TransactionLength, 10)
 	}
-	dst = append(dst, "\nSET @@SESSION.GTID_NEXT= '"...)
-	if g.Anonymous {
-		dst = append(dst, "ANONYMOUS"...)
-	} else {
-		dst = appendUUID(dst, g.SID)
-		if g.Tag != "" {
-			dst = append(dst, ':')
-			dst = append(dst, g.Tag...)
-		}
-		dst = append(dst, ':')
-		dst = strconv.AppendInt(dst, g.GNO, 10)
-	}
-	return append(dst, "'/*!*/;\n"...)
+	// binlog's text of the GTID, as a literal: a tag is letters, digits
+	// and underscores (binlog refuses others), so the literal is 'uuid:tag:n'.
+	dst = append(dst, "\nSET @@SESSION.GTID_NEXT= "...)
+	dst = sqlquote.AppendString(dst, g.String())
+	return append(dst, "/*!*/;\n"...)
 }
 
 func appendMariaGTID(dst []byte, domain, server uint32, seq uint64) []byte {
@@ -379,7 +412,7 @@ func appendGTIDSets(dst []byte, sets []binlog.UUIDSet) []byte {
 		dst = appendUUID(dst, s.SID)
 		if s.Tag != "" {
 			dst = append(dst, ':')
-			dst = append(dst, s.Tag...)
+			dst = sqlscript.AppendComment(dst, s.Tag)
 		}
 		for _, iv := range s.Intervals {
 			dst = append(dst, ':')

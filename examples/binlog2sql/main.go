@@ -155,6 +155,13 @@
 // largest event, and the disk holds about the SQL size of the selected
 // changes (about twice the size of their row images). DDL cannot be undone
 // and is left out; the inverse statements are not grouped in transactions.
+//
+// When reading fails (a file cut inside an event, a corrupt event), the
+// forward SQL of every event before the failure is written, then the error
+// is reported and the exit status is 1; a transaction the failure cuts is
+// left without its COMMIT, so the client rolls it back. With --flashback
+// nothing is written then: the undo of part of a range, last event first,
+// would not undo the part that could not be read.
 package main
 
 import (

@@ -61,12 +61,19 @@ func runContext(ctx context.Context, cfg *config, w io.Writer) error {
 	}
 	if !cfg.live() {
 		r.pipe = newSQLPipe(r, w)
-		defer func() {
-			if r.pipe != nil {
-				r.pipe.close()
-			}
-		}()
 	}
+	defer func() {
+		// Left early, on an error: the SQL made so far is written (the
+		// statements are whole; a transaction left open is rolled back by
+		// the client at its end), then the error is reported.
+		switch {
+		case r.pipe != nil:
+			r.pipe.add(r.out, nil, nil, rowevent.Options{})
+			r.pipe.close()
+		case r.fw == nil && len(r.out) > 0:
+			write(w, r.out, false)
+		}
+	}()
 loop:
 	for {
 		ev, err := events.next()
@@ -140,7 +147,9 @@ loop:
 	if r.fw != nil {
 		return r.fw.Close()
 	}
-	return write(w, r.out, false)
+	err = write(w, r.out, false)
+	r.out = nil
+	return err
 }
 
 // runner holds the state of runContext between events.

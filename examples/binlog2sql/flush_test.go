@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/internal/testbinlog"
+	"github.com/binlogkit/binlogkit/rowevent"
 )
 
 // TestErrorFlushesCompleteSQL: when the input ends in an error (here a
@@ -63,5 +65,25 @@ func TestErrorFlushesCompleteSQL(t *testing.T) {
 			t.Fatalf("cut at %d: the output (%d bytes) lacks SQL of the events before the cut (%d bytes of it)",
 				cut, got.Len(), len(want))
 		}
+	}
+}
+
+// TestSessionRestoredAfterSet: a passed-through statement that changes the
+// session (here sql_mode, so that a backslash in a string is no longer an
+// escape) is followed by the header again, so the row statements after it
+// apply as written.
+func TestSessionRestoredAfterSet(t *testing.T) {
+	b := testbinlog.New(testbinlog.MariaDB)
+	b.Query("app", "SET SESSION sql_mode='NO_BACKSLASH_ESCAPES'")
+	b.MariaGTID(0, 2, false).TableMap(7, "app", "t").WriteRows(7, testbinlog.Row{ID: 1, V: `a\b'c`}).XID(3)
+	path := filepath.Join(t.TempDir(), "bin.000001")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := binlog2sql(t, path)
+	set := strings.Index(out, "NO_BACKSLASH_ESCAPES")
+	ins := strings.Index(out, "INSERT INTO")
+	if set < 0 || ins < set || !strings.Contains(out[set:ins], rowevent.Header) {
+		t.Fatalf("no header between the SET and the INSERT:\n%s", out)
 	}
 }

@@ -317,8 +317,16 @@ func (r *runner) passThrough(ev *binlog.Event, p *binlog.Query) error {
 		r.curDB = p.Schema
 	}
 	var err error
-	r.out, err = sqlscript.AppendStatement(r.out, q, ";", false)
-	return err
+	if r.out, err = sqlscript.AppendStatement(r.out, q, ";", false); err != nil {
+		return err
+	}
+	if strings.Contains(strings.ToUpper(q), "SET") {
+		// It may set NAMES, time_zone or sql_mode (SET, SET STATEMENT,
+		// a statement-logged UPDATE ... SET is harmless): the literals
+		// that follow need the session of the header.
+		r.out = rowevent.AppendHeader(r.out)
+	}
+	return nil
 }
 
 // abbrev quotes the start of statement q for an error message.

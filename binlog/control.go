@@ -659,14 +659,7 @@ func (st *decodeState) nextInPayload(p *payloadReader, pooled bool) (*Event, err
 	if _, err := io.ReadFull(p.src, hdr[:]); err != nil {
 		return nil, p.readError(err, st)
 	}
-	h := Header{
-		Timestamp: binary.LittleEndian.Uint32(hdr[0:]),
-		Type:      EventType(hdr[4]),
-		ServerID:  binary.LittleEndian.Uint32(hdr[5:]),
-		EventSize: binary.LittleEndian.Uint32(hdr[9:]),
-		LogPos:    binary.LittleEndian.Uint32(hdr[13:]),
-		Flags:     binary.LittleEndian.Uint16(hdr[17:]),
-	}
+	h := parseHeader(hdr[:])
 	esize := int64(h.EventSize)
 	switch {
 	case esize < minHeaderLen || uint64(esize) > size-at:

@@ -1,6 +1,9 @@
 package binlog
 
-import "time"
+import (
+	"encoding/binary"
+	"time"
+)
 
 // Header is the common header that starts every event (19 bytes in binlog
 // version 4; FormatDescription.HeaderLength gives the real length, which a
@@ -12,6 +15,19 @@ type Header struct {
 	EventSize uint32    // size of the whole event, header and checksum included
 	LogPos    uint32    // position of the next event as the server wrote it (0 in some relay logs and in events inside a transaction payload)
 	Flags     uint16    // LOG_EVENT_*_F flags: FlagBinlogInUse, FlagSuppressUse, ...
+}
+
+// parseHeader reads the 19-byte common header at the start of b (which must
+// hold it): the one reading of the header layout.
+func parseHeader(b []byte) Header {
+	return Header{
+		Timestamp: binary.LittleEndian.Uint32(b[0:]),
+		Type:      EventType(b[4]),
+		ServerID:  binary.LittleEndian.Uint32(b[5:]),
+		EventSize: binary.LittleEndian.Uint32(b[9:]),
+		LogPos:    binary.LittleEndian.Uint32(b[13:]),
+		Flags:     binary.LittleEndian.Uint16(b[17:]),
+	}
 }
 
 // Header flags (LOG_EVENT_*_F).

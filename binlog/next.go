@@ -97,14 +97,7 @@ func (r *Reader) next() (*Event, error) {
 	if err != nil {
 		return nil, r.fail(start, 0, err)
 	}
-	h := Header{
-		Timestamp: binary.LittleEndian.Uint32(hdr[0:]),
-		Type:      EventType(hdr[4]),
-		ServerID:  binary.LittleEndian.Uint32(hdr[5:]),
-		EventSize: binary.LittleEndian.Uint32(hdr[9:]),
-		LogPos:    binary.LittleEndian.Uint32(hdr[13:]),
-		Flags:     binary.LittleEndian.Uint16(hdr[17:]),
-	}
+	h := parseHeader(hdr[:])
 	hlen := r.headerLen(h.Type)
 	size := int64(h.EventSize)
 	if size < int64(hlen) {

@@ -326,14 +326,7 @@ func (s *Stream) decode(raw []byte) (*Event, error) {
 	if len(raw) < minHeaderLen {
 		return nil, &EventError{File: s.file, Offset: s.nextPos, Err: fmt.Errorf("%w: %d-byte event from the server", ErrTruncated, len(raw))}
 	}
-	h := Header{
-		Timestamp: binary.LittleEndian.Uint32(raw[0:]),
-		Type:      EventType(raw[4]),
-		ServerID:  binary.LittleEndian.Uint32(raw[5:]),
-		EventSize: binary.LittleEndian.Uint32(raw[9:]),
-		LogPos:    binary.LittleEndian.Uint32(raw[13:]),
-		Flags:     binary.LittleEndian.Uint16(raw[17:]),
-	}
+	h := parseHeader(raw)
 	if int64(h.EventSize) != int64(len(raw)) {
 		return nil, &EventError{File: s.file, Offset: s.nextPos, Type: h.Type,
 			Err: fmt.Errorf("%w: header says %d bytes, server sent %d", ErrEventTooLarge, h.EventSize, len(raw))}

@@ -59,6 +59,7 @@ import (
 
 	"github.com/binlogkit/binlogkit/archive"
 	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/internal/secret"
 )
 
 func main() {
@@ -213,30 +214,13 @@ func (c *config) logf(format string, args ...any) {
 	fmt.Fprintln(c.stderr, c.redact(fmt.Sprintf(format, args...)))
 }
 
-// maxPassphraseFile bounds the size of a passphrase file.
-const maxPassphraseFile = 64 << 10
-
 // passphrase returns the archive's passphrase: the first line of
 // --passphrase-file, else $ARCHIVER_PASSPHRASE, else "".
 func (c *config) passphrase() (string, error) {
 	if c.passphraseFile == "" {
 		return os.Getenv(passphraseEnv), nil
 	}
-	f, err := os.Open(c.passphraseFile)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxPassphraseFile))
-	if err != nil {
-		return "", fmt.Errorf("--passphrase-file: %w", err)
-	}
-	p, _, _ := strings.Cut(string(b), "\n")
-	p = strings.TrimSuffix(p, "\r")
-	if p == "" {
-		return "", fmt.Errorf("--passphrase-file %s: the first line is empty", c.passphraseFile)
-	}
-	return p, nil
+	return secret.ReadFile("--passphrase-file", c.passphraseFile)
 }
 
 func (c *config) openStore(ctx context.Context) (archive.Store, error) {

@@ -176,6 +176,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/binlogkit/binlogkit/internal/secret"
 	"github.com/binlogkit/binlogkit/rowevent"
 )
 
@@ -426,7 +427,7 @@ func parseFlags(args []string) (*config, error) {
 	case passwordArg:
 		cfg.warnings = append(cfg.warnings, "a password on the command line (-p) is visible to other users; use --password-file or MYSQL_PWD")
 	case passwordFile != "":
-		if cfg.password, err = readPasswordFile(passwordFile); err != nil {
+		if cfg.password, err = secret.ReadFile("--password-file", passwordFile); err != nil {
 			return nil, err
 		}
 	default:
@@ -462,22 +463,6 @@ func parseFlags(args []string) (*config, error) {
 		}
 	}
 	return cfg, nil
-}
-
-// readPasswordFile returns the first line of the file at path (without its
-// line end): the password. Errors name the file, never its contents.
-func readPasswordFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", fmt.Errorf("--password-file: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, 64<<10))
-	if err != nil {
-		return "", fmt.Errorf("--password-file %s: %w", path, err)
-	}
-	line, _, _ := strings.Cut(string(b), "\n")
-	return strings.TrimSuffix(line, "\r"), nil
 }
 
 // parseZone reads --tz: "UTC", "Local", an IANA name or a fixed offset

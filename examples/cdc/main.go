@@ -57,7 +57,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -69,6 +68,7 @@ import (
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/internal/cdcrun"
+	"github.com/binlogkit/binlogkit/internal/secret"
 )
 
 func main() {
@@ -149,7 +149,7 @@ func run(ctx context.Context, args []string, stdout, stderr *os.File) error {
 	case passwordArg:
 		fmt.Fprintln(stderr, "cdc: warning: a password on the command line is visible to other users; use --password-file or MYSQL_PWD")
 	case passwordFile != "":
-		p, err := readPasswordFile(passwordFile)
+		p, err := secret.ReadFile("--password-file", passwordFile)
 		if err != nil {
 			return err
 		}
@@ -232,22 +232,6 @@ func run(ctx context.Context, args []string, stdout, stderr *os.File) error {
 		fmt.Fprintf(stderr, "cdc: metrics at http://%s/metrics\n", ln.Addr())
 	}
 	return cdcrun.Run(ctx, &cfg)
-}
-
-// readPasswordFile returns the first line of the file at path (without its
-// line end): the password. Errors name the file, never its contents.
-func readPasswordFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", fmt.Errorf("--password-file: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, 64<<10))
-	if err != nil {
-		return "", fmt.Errorf("--password-file %s: %w", path, err)
-	}
-	line, _, _ := strings.Cut(string(b), "\n")
-	return strings.TrimSuffix(line, "\r"), nil
 }
 
 // parseInterspersed parses flags that may follow file arguments.

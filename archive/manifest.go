@@ -395,15 +395,11 @@ func missingNames(a, b *Record) string {
 // splitName splits "binlog.000042" into "binlog", 42 and the width of the
 // number (6).
 func splitName(name string) (base string, seq uint64, width int, ok bool) {
-	i := strings.LastIndexByte(name, '.')
-	if i < 0 || i == len(name)-1 {
+	base, seq, ok = binlog.SplitFileName(name)
+	if !ok {
 		return name, 0, 0, false
 	}
-	n, err := strconv.ParseUint(name[i+1:], 10, 64)
-	if err != nil {
-		return name, 0, 0, false
-	}
-	return name[:i], n, len(name) - i - 1, true
+	return base, seq, len(name) - len(base) - 1, true
 }
 
 func baseName(name string) string {

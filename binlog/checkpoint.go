@@ -616,7 +616,7 @@ func (t *ServerTracker) check(ev *Event) error {
 	if _, hb := ev.Payload.(*Heartbeat); hb || ev.PayloadIndex > 0 {
 		return nil
 	}
-	if c := compareLogFiles(ev.File, t.resume.File); c < 0 {
+	if c := CompareFileNames(ev.File, t.resume.File); c < 0 {
 		return nil
 	} else if c > 0 {
 		if t.sawFile {

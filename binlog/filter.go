@@ -412,7 +412,7 @@ func (f *Filter) beforeStop(ev *Event) bool {
 // bo). An empty file name compares equal to any.
 func comparePos(a string, ao int64, b string, bo int64) int {
 	if a != "" && b != "" && a != b {
-		return compareLogFiles(a, b)
+		return CompareFileNames(a, b)
 	}
 	switch {
 	case ao < bo:

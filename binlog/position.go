@@ -46,7 +46,7 @@ func ParsePosition(s string) (Position, error) {
 // after "binlog.000009", and after "binlog.999999" comes "binlog.1000000"),
 // otherwise by name. It returns -1, 0 or +1.
 func (p Position) Compare(q Position) int {
-	if c := compareLogFiles(p.File, q.File); c != 0 {
+	if c := CompareFileNames(p.File, q.File); c != 0 {
 		return c
 	}
 	switch {
@@ -58,14 +58,17 @@ func (p Position) Compare(q Position) int {
 	return 0
 }
 
-// compareLogFiles compares binlog file names by base name and numeric
-// extension.
-func compareLogFiles(a, b string) int {
+// CompareFileNames orders binlog file names as a server numbers them:
+// "binlog.000010" after "binlog.000009", "binlog.1000000" after
+// "binlog.999999" (by the number when both names have the same base and a
+// numeric extension), other names as strings. It returns -1, 0 or +1. It is
+// the one ordering of file names in binlogkit.
+func CompareFileNames(a, b string) int {
 	if a == b {
 		return 0
 	}
-	ab, an, aok := splitLogName(a)
-	bb, bn, bok := splitLogName(b)
+	ab, an, aok := SplitFileName(a)
+	bb, bn, bok := SplitFileName(b)
 	if aok && bok && ab == bb {
 		switch {
 		case an < bn:
@@ -77,14 +80,16 @@ func compareLogFiles(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-func splitLogName(s string) (base string, n uint64, ok bool) {
-	i := strings.LastIndexByte(s, '.')
-	if i < 0 || i == len(s)-1 {
-		return s, 0, false
+// SplitFileName splits "binlog.000042" into its base "binlog" and number
+// 42; ok is false when name has no numeric extension.
+func SplitFileName(name string) (base string, n uint64, ok bool) {
+	i := strings.LastIndexByte(name, '.')
+	if i < 0 || i == len(name)-1 {
+		return name, 0, false
 	}
-	n, err := strconv.ParseUint(s[i+1:], 10, 64)
+	n, err := strconv.ParseUint(name[i+1:], 10, 64)
 	if err != nil {
-		return s, 0, false
+		return name, 0, false
 	}
-	return s[:i], n, true
+	return name[:i], n, true
 }

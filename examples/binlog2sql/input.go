@@ -140,7 +140,7 @@ func dirFiles(dir string) ([]string, error) {
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("%s: no binlog files (NAME.000001) and no single *.index file", dir)
 	}
-	slices.SortFunc(paths, func(a, b string) int { return compareNames(filepath.Base(a), filepath.Base(b)) })
+	slices.SortFunc(paths, func(a, b string) int { return binlog.CompareFileNames(filepath.Base(a), filepath.Base(b)) })
 	return paths, nil
 }
 
@@ -188,30 +188,6 @@ func selectFiles(paths []string, start, stop string) ([]string, error) {
 	return paths[from : to+1], nil
 }
 
-// compareNames orders binlog names: by number when both are NAME.NNNNNN of
-// the same NAME, else as strings.
-func compareNames(a, b string) int {
-	ia, ib := strings.LastIndexByte(a, '.'), strings.LastIndexByte(b, '.')
-	if ia > 0 && ib > 0 && a[:ia] == b[:ib] {
-		na, ea := strconv.ParseUint(a[ia+1:], 10, 64)
-		nb, eb := strconv.ParseUint(b[ib+1:], 10, 64)
-		if ea == nil && eb == nil {
-			return cmpUint(na, nb)
-		}
-	}
-	return strings.Compare(a, b)
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // liveInput reads a server's binlogs over the replication protocol.
 type liveInput struct {
 	*binlog.Stream
@@ -226,13 +202,13 @@ func (l *liveInput) place(ev *binlog.Event) place {
 		return inside
 	}
 	if l.stopFile != "" {
-		c := compareNames(ev.File, l.stopFile)
+		c := binlog.CompareFileNames(ev.File, l.stopFile)
 		if c > 0 || (c == 0 && l.stopPos > 0 && ev.Offset >= l.stopPos) {
 			return after
 		}
 	}
 	if l.eofFile != "" {
-		c := compareNames(ev.File, l.eofFile)
+		c := binlog.CompareFileNames(ev.File, l.eofFile)
 		if c > 0 || (c == 0 && ev.Offset >= l.eofPos) {
 			return after
 		}
@@ -348,7 +324,7 @@ func openLive(ctx context.Context, cfg *config, ropts *binlog.ReaderOptions) (*l
 	if !cfg.stopNever {
 		// Heartbeats tell us we have reached the end when nothing follows.
 		opts.HeartbeatPeriod = time.Second
-		if compareNames(start.File, l.eofFile) > 0 ||
+		if binlog.CompareFileNames(start.File, l.eofFile) > 0 ||
 			(start.File == l.eofFile && start.Offset >= l.eofPos) {
 			return nil, fmt.Errorf("start %s is past the end of the server's binlogs (%s:%d)", start, l.eofFile, l.eofPos)
 		}

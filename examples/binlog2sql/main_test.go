@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/internal/testserver"
 	"github.com/google/go-cmp/cmp"
 )
@@ -158,8 +159,8 @@ func TestSelectFiles(t *testing.T) {
 	if _, err := selectFiles(names[:3], "b.000010", "b.000009"); err == nil {
 		t.Error("stop before start: no error")
 	}
-	if compareNames("b.999999", "b.1000000") >= 0 {
-		t.Error("compareNames: b.999999 >= b.1000000")
+	if binlog.CompareFileNames("b.999999", "b.1000000") >= 0 {
+		t.Error("CompareFileNames: b.999999 >= b.1000000")
 	}
 }
 

@@ -158,13 +158,14 @@ func DetectCodec(head []byte) Codec {
 // (xz, zstd, gzip; lz4 frames too).
 //
 // Corrupt or truncated compressed data gives a read error, never a
-// silent short read. The returned reader releases its resources at
-// io.EOF or at the first error; a caller that stops reading early may
-// call its Close method, when it has one (it does not close r).
+// silent short read. The caller must Close the returned reader when done
+// with it: Close frees the decompressor and its buffers (for zstd, a
+// goroutine too) at once, and does not close r. The decompressor is also
+// freed at io.EOF or at the first error; reads after Close fail.
 //
 // A zstd frame may ask for a window (the history kept in memory) of up to
 // 1 GiB; larger ones are refused.
-func NewReader(r io.Reader) (io.Reader, Codec, error) {
+func NewReader(r io.Reader) (io.ReadCloser, Codec, error) {
 	return newReader(r, maxZstdWindow)
 }
 
@@ -172,7 +173,7 @@ func NewReader(r io.Reader) (io.Reader, Codec, error) {
 const maxZstdWindow = 1 << 30
 
 // newReader is NewReader refusing zstd windows larger than maxWindow bytes.
-func newReader(r io.Reader, maxWindow uint64) (io.Reader, Codec, error) {
+func newReader(r io.Reader, maxWindow uint64) (io.ReadCloser, Codec, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, err := br.Peek(6)
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
@@ -210,8 +211,33 @@ func newReader(r io.Reader, maxWindow uint64) (io.Reader, Codec, error) {
 		}
 		return &decodeReader{r: zr, codec: c, close: func() { zr.Close() }}, c, nil
 	}
-	return br, None, nil
+	return &plainReader{r: br}, None, nil
 }
+
+// A plainReader reads content that is not compressed; reads after Close
+// fail.
+type plainReader struct {
+	r   *bufio.Reader
+	err error
+}
+
+func (p *plainReader) Read(b []byte) (int, error) {
+	if p.err != nil {
+		return 0, p.err
+	}
+	return p.r.Read(b)
+}
+
+// Close drops the buffer. It does not close the underlying reader.
+func (p *plainReader) Close() error {
+	p.r = nil
+	if p.err == nil {
+		p.err = errReadAfterClose
+	}
+	return nil
+}
+
+var errReadAfterClose = errors.New("archive: read after Close")
 
 // A decodeReader wraps a decompressor: it prefixes errors with the codec,
 // turns a premature io.EOF into io.ErrUnexpectedEOF and releases the
@@ -247,8 +273,9 @@ func (d *decodeReader) Close() error {
 		d.close()
 		d.close = nil
 	}
+	d.r = nil
 	if d.err == nil {
-		d.err = errors.New("archive: read after Close")
+		d.err = errReadAfterClose
 	}
 	return nil
 }

@@ -20,6 +20,7 @@ func FuzzNewReader(f *testing.F) {
 			return
 		}
 		got, err := io.ReadAll(io.LimitReader(r, 1<<20))
+		r.Close()
 		if err != nil || c == None || c == Gzip || len(got) > 256<<10 {
 			return
 		}

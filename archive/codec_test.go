@@ -2,50 +2,21 @@ package archive
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"testing/iotest"
 
+	"github.com/binlogkit/binlogkit/archive/internal/synth"
 	"github.com/google/go-cmp/cmp"
 )
 
-// binlogLike returns n bytes that compress like a binlog: framed records
-// with small integers, timestamps, repeated names and some random bytes.
-func binlogLike(n int, seed uint64) []byte {
-	rng := rand.New(rand.NewPCG(seed, 42))
-	names := []string{"customer-17", "note é 😀 nnnn", "orders", "big.docs", "paid", "shipped"}
-	b := make([]byte, 0, n+512)
-	b = append(b, 0xfe, 'b', 'i', 'n')
-	ts := uint32(1700000000)
-	for len(b) < n {
-		ts += uint32(rng.IntN(3))
-		start := len(b)
-		b = binary.LittleEndian.AppendUint32(b, ts)
-		b = append(b, byte(rng.IntN(40)))
-		b = binary.LittleEndian.AppendUint32(b, 1)
-		b = binary.LittleEndian.AppendUint32(b, 0) // size, patched below
-		b = binary.LittleEndian.AppendUint32(b, uint32(start))
-		b = append(b, 0, 0)
-		for range 1 + rng.IntN(8) {
-			b = binary.LittleEndian.AppendUint64(b, uint64(rng.IntN(1_000_000)))
-			b = append(b, names[rng.IntN(len(names))]...)
-			if rng.IntN(4) == 0 {
-				for range rng.IntN(24) {
-					b = append(b, byte(rng.Uint32()))
-				}
-			}
-		}
-		binary.LittleEndian.PutUint32(b[start+9:], uint32(len(b)-start))
-	}
-	return b[:n]
-}
+// binlogLike returns n bytes that compress like a binlog (synth.Binlog).
+func binlogLike(n int, seed uint64) []byte { return synth.Binlog(n, seed) }
 
 var writeCodecs = []Codec{None, LZ4, XZ, Zstd}
 
@@ -76,6 +47,7 @@ func decompress(t testing.TB, data []byte, want Codec) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer r.Close()
 	if c != want && !(want == None && len(data) == 0) {
 		t.Errorf("NewReader detected %q, want %q", c, want)
 	}
@@ -119,7 +91,46 @@ func TestCodecSmallReads(t *testing.T) {
 		if err := iotest.TestReader(iotest.HalfReader(r), in); err != nil {
 			t.Errorf("%s: %v", c, err)
 		}
+		r.Close()
 	}
+}
+
+// TestCodecCloseEarly stops reading in the middle: Close frees the
+// decompressor, leaves the source open, and later reads fail.
+func TestCodecCloseEarly(t *testing.T) {
+	in := binlogLike(300_000, 5)
+	for _, c := range writeCodecs {
+		src := &closeRecorder{Reader: bytes.NewReader(compress(t, c, in, &CodecOptions{BlockSize: 64 << 10}))}
+		r, _, err := NewReader(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(r, make([]byte, 1000)); err != nil {
+			t.Fatalf("%s: %v", c, err)
+		}
+		if err := r.Close(); err != nil {
+			t.Errorf("%s: Close: %v", c, err)
+		}
+		if src.closed {
+			t.Errorf("%s: Close closed the source", c)
+		}
+		if n, err := r.Read(make([]byte, 10)); n != 0 || err == nil || err == io.EOF {
+			t.Errorf("%s: Read after Close = %d, %v; want an error", c, n, err)
+		}
+		if err := r.Close(); err != nil {
+			t.Errorf("%s: second Close: %v", c, err)
+		}
+	}
+}
+
+type closeRecorder struct {
+	io.Reader
+	closed bool
+}
+
+func (c *closeRecorder) Close() error {
+	c.closed = true
+	return nil
 }
 
 func TestCodecTruncatedAndCorrupt(t *testing.T) {
@@ -130,6 +141,7 @@ func TestCodecTruncatedAndCorrupt(t *testing.T) {
 			r, _, err := NewReader(bytes.NewReader(z[:cut]))
 			if err == nil {
 				_, err = io.ReadAll(r)
+				r.Close()
 			}
 			if err == nil {
 				t.Errorf("%s truncated to %d of %d bytes: no error", c, cut, len(z))
@@ -141,6 +153,7 @@ func TestCodecTruncatedAndCorrupt(t *testing.T) {
 		if err == nil {
 			var got []byte
 			got, err = io.ReadAll(r)
+			r.Close()
 			if err == nil && bytes.Equal(got, in) {
 				t.Errorf("%s: flipped byte not noticed, yet output is right", c)
 				continue

@@ -129,6 +129,7 @@ func TestEncryptCompressed(t *testing.T) {
 	if err != nil || c != Zstd {
 		t.Fatalf("NewReader: %q, %v", c, err)
 	}
+	defer zr.Close()
 	got, err := io.ReadAll(zr)
 	if err != nil || !bytes.Equal(got, data) {
 		t.Errorf("got %d bytes, %v; want %d", len(got), err, len(data))

@@ -1,4 +1,4 @@
-package archive
+package archive_test
 
 import (
 	"context"
@@ -6,16 +6,19 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/binlogkit/binlogkit/archive"
+	"github.com/binlogkit/binlogkit/archive/archivetest"
 )
 
 func TestDirStore(t *testing.T) {
-	testStore(t, func(t *testing.T) Store {
-		s, err := NewDirStore(filepath.Join(t.TempDir(), "store"))
+	archivetest.TestStore(t, func(t *testing.T) archive.Store {
+		s, err := archive.NewDirStore(filepath.Join(t.TempDir(), "store"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return s
-	}, storeSuiteOptions{largeSize: 12 << 20})
+	}, nil)
 }
 
 // TestDirStoreLeftovers checks that temporary files of a crashed Put are
@@ -23,7 +26,7 @@ func TestDirStore(t *testing.T) {
 func TestDirStoreLeftovers(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s, err := NewDirStore(dir)
+	s, err := archive.NewDirStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +36,7 @@ func TestDirStoreLeftovers(t *testing.T) {
 	if err := s.Put(ctx, "sub/x", strings.NewReader("abc"), 4); err == nil {
 		t.Fatal("Put of a short reader succeeded")
 	}
-	if l := mustList(t, s, ""); len(l) != 0 {
+	if l := archivetest.MustList(t, s, ""); len(l) != 0 {
 		t.Errorf("List = %+v, want nothing", l)
 	}
 	ents, _ := os.ReadDir(filepath.Join(dir, "sub"))

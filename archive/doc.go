@@ -20,6 +20,14 @@
 // other's updates, and a different file under an already archived name is
 // refused (ErrSplitBrain) rather than overwritten.
 //
+// # Stores
+//
+// A Store is any object store with atomic puts: DirStore keeps the objects
+// as files under a directory, and package archive/s3 keeps them in an S3
+// bucket or an S3-compatible server. The S3 store is a package of its own
+// so that this package does not depend on the AWS SDK. Package
+// archive/archivetest holds the conformance suite that every Store passes.
+//
 // # The chain
 //
 // Records are ordered by Sequence, the numeric extension of the binlog file

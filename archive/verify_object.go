@@ -45,6 +45,7 @@ type objectReader struct {
 	src   *errReader // the stored bytes (at most StoredSize), through the stored hash
 	dec   *errReader // the decrypted bytes; nil when the object is not encrypted
 	codec *errReader // the decompressed bytes
+	dc    io.Closer  // the decompressor, freed by close and finish
 	r     io.Reader  // the raw bytes (at most RawSize), through the raw hash
 	err   error
 }
@@ -84,6 +85,7 @@ func openObject(ctx context.Context, s Store, rec *Record, identities []string) 
 		return nil, rec.objErr("check", fmt.Errorf("%w: the object is %s, its record says %s", ErrDigest, codec, rec.Codec))
 	}
 	o.codec = &errReader{r: dr}
+	o.dc = dr
 	o.r = io.TeeReader(&sizeReader{ctx: ctx, r: o.codec, size: rec.RawSize, atMost: true, what: "raw content"}, o.raw)
 	return o, nil
 }
@@ -121,12 +123,15 @@ func (o *objectReader) fail(op string, err error) error {
 }
 
 // close releases the object without checking it.
-func (o *objectReader) close() { o.rc.Close() }
+func (o *objectReader) close() {
+	o.dc.Close()
+	o.rc.Close()
+}
 
 // finish reads what is left, closes the object and checks sizes and
 // digests against the record.
 func (o *objectReader) finish() error {
-	defer o.rc.Close()
+	defer o.close()
 	if _, err := io.Copy(io.Discard, o); err != nil {
 		return err
 	}

@@ -58,6 +58,7 @@ import (
 	"time"
 
 	"github.com/binlogkit/binlogkit/archive"
+	"github.com/binlogkit/binlogkit/archive/s3"
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/internal/secret"
 )
@@ -232,7 +233,7 @@ func (c *config) openStore(ctx context.Context) (archive.Store, error) {
 		if prefix != "" && !strings.HasSuffix(prefix, "/") {
 			prefix += "/"
 		}
-		return archive.NewS3Store(ctx, &archive.S3Options{Bucket: bucket, Prefix: prefix, Endpoint: c.s3Endpoint})
+		return s3.New(&s3.Options{Bucket: bucket, Prefix: prefix, Endpoint: c.s3Endpoint})
 	}
 	return archive.NewDirStore(c.store)
 }

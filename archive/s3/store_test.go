@@ -1,4 +1,4 @@
-package archive
+package s3
 
 import (
 	"bytes"
@@ -19,7 +19,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/binlogkit/binlogkit/archive"
+	"github.com/binlogkit/binlogkit/archive/archivetest"
+	"github.com/binlogkit/binlogkit/archive/internal/synth"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 )
@@ -43,8 +46,8 @@ func fakeS3(t *testing.T) (endpoint string, newBucket func(t *testing.T) string)
 	}
 }
 
-func newTestS3(t *testing.T, endpoint, bucket string, client *http.Client) *S3Store {
-	s, err := NewS3Store(context.Background(), &S3Options{
+func newTestS3(t *testing.T, endpoint, bucket string, client *http.Client) *Store {
+	s, err := New(&Options{
 		Bucket:          bucket,
 		Prefix:          "pfx/",
 		Endpoint:        endpoint,
@@ -62,11 +65,11 @@ func newTestS3(t *testing.T, endpoint, bucket string, client *http.Client) *S3St
 	return s
 }
 
-func TestS3StoreGofakes3(t *testing.T) {
+func TestStoreGofakes3(t *testing.T) {
 	endpoint, newBucket := fakeS3(t)
-	testStore(t, func(t *testing.T) Store {
+	archivetest.TestStore(t, func(t *testing.T) archive.Store {
 		return newTestS3(t, endpoint, newBucket(t), nil)
-	}, storeSuiteOptions{largeSize: 12 << 20})
+	}, nil)
 }
 
 // faultTransport injects faults into every period-th request: a 503
@@ -136,23 +139,23 @@ type iotest_errReader struct{ err error }
 
 func (r iotest_errReader) Read([]byte) (int, error) { return 0, r.err }
 
-// TestS3StoreFaults runs the conformance suite with a fault in every third
+// TestStoreFaults runs the conformance suite with a fault in every third
 // request: the store retries and passes.
-func TestS3StoreFaults(t *testing.T) {
+func TestStoreFaults(t *testing.T) {
 	endpoint, newBucket := fakeS3(t)
 	ft := &faultTransport{base: http.DefaultTransport, period: 3}
-	testStore(t, func(t *testing.T) Store {
+	archivetest.TestStore(t, func(t *testing.T) archive.Store {
 		return newTestS3(t, endpoint, newBucket(t), &http.Client{Transport: ft})
-	}, storeSuiteOptions{largeSize: 12 << 20})
+	}, nil)
 	t.Logf("%d requests, %d faults injected", ft.n.Load(), ft.faults.Load())
 	if ft.faults.Load() < 20 {
 		t.Errorf("only %d faults injected", ft.faults.Load())
 	}
 }
 
-// TestS3StoreFaultsAlways checks that a store that can never get through
+// TestStoreFaultsAlways checks that a store that can never get through
 // fails cleanly and stores nothing.
-func TestS3StoreFaultsAlways(t *testing.T) {
+func TestStoreFaultsAlways(t *testing.T) {
 	ctx := context.Background()
 	endpoint, newBucket := fakeS3(t)
 	bucket := newBucket(t)
@@ -163,7 +166,7 @@ func TestS3StoreFaultsAlways(t *testing.T) {
 	ft := &faultTransport{base: http.DefaultTransport, period: 1, always: true}
 	s := newTestS3(t, endpoint, bucket, &http.Client{Transport: ft})
 	for _, size := range []int{1000, 11 << 20} {
-		data := binlogLike(size, 14)
+		data := synth.Binlog(size, 14)
 		if err := s.Put(ctx, "old", bytes.NewReader(data), int64(len(data))); err == nil {
 			t.Errorf("Put of %d bytes through faults succeeded", size)
 		}
@@ -186,18 +189,18 @@ func TestS3StoreFaultsAlways(t *testing.T) {
 	if err != nil || string(got) != "old" {
 		t.Errorf("old object after failed Puts = %q, %v; want %q", got, err, "old")
 	}
-	if l := mustList(t, clean, ""); len(l) != 1 {
+	if l := archivetest.MustList(t, clean, ""); len(l) != 1 {
 		t.Errorf("objects after failed Puts: %+v, want only old", l)
 	}
 }
 
-// TestS3StoreGetResume cuts every GET body in half: reads resume with
+// TestStoreGetResume cuts every GET body in half: reads resume with
 // ranged GETs and return the whole object.
-func TestS3StoreGetResume(t *testing.T) {
+func TestStoreGetResume(t *testing.T) {
 	ctx := context.Background()
 	endpoint, newBucket := fakeS3(t)
 	bucket := newBucket(t)
-	data := binlogLike(3<<20, 15)
+	data := synth.Binlog(3<<20, 15)
 	if err := newTestS3(t, endpoint, bucket, nil).Put(ctx, "x", bytes.NewReader(data), int64(len(data))); err != nil {
 		t.Fatal(err)
 	}
@@ -239,10 +242,10 @@ func (c *cutTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// TestS3StoreVersitygw runs the conformance suite against versitygw, a
+// TestStoreVersitygw runs the conformance suite against versitygw, a
 // real S3 server, with a posix backend. It skips when versitygw is not in
 // $PATH (.ci/run installs it).
-func TestS3StoreVersitygw(t *testing.T) {
+func TestStoreVersitygw(t *testing.T) {
 	bin, err := exec.LookPath("versitygw")
 	if err != nil {
 		if os.Getenv("BINLOGKIT_REQUIRE_VERSITYGW") == "1" {
@@ -287,9 +290,9 @@ func TestS3StoreVersitygw(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	var n atomic.Int64
-	newStore := func(t *testing.T, client *http.Client) *S3Store {
+	newStore := func(t *testing.T, client *http.Client) *Store {
 		bucket := fmt.Sprintf("bucket-%d", n.Add(1))
-		s, err := NewS3Store(context.Background(), &S3Options{
+		s, err := New(&Options{
 			Bucket: bucket, Endpoint: endpoint, AccessKeyID: access, SecretAccessKey: secret,
 			PartSize: 5 << 20, BaseBackoff: 5 * time.Millisecond, MaxBackoff: 50 * time.Millisecond,
 			MaxAttempts: 8, HTTPClient: client,
@@ -297,17 +300,17 @@ func TestS3StoreVersitygw(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		if _, err := s.client.CreateBucket(context.Background(), &awss3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 			t.Fatal(err)
 		}
 		return s
 	}
-	testStore(t, func(t *testing.T) Store { return newStore(t, nil) }, storeSuiteOptions{largeSize: 12 << 20})
+	archivetest.TestStore(t, func(t *testing.T) archive.Store { return newStore(t, nil) }, nil)
 	t.Run("Faults", func(t *testing.T) {
 		ft := &faultTransport{base: http.DefaultTransport, period: 3}
-		testStore(t, func(t *testing.T) Store {
+		archivetest.TestStore(t, func(t *testing.T) archive.Store {
 			return newStore(t, &http.Client{Transport: ft})
-		}, storeSuiteOptions{largeSize: 12 << 20})
+		}, nil)
 		t.Logf("%d requests, %d faults injected", ft.n.Load(), ft.faults.Load())
 	})
 }
@@ -334,14 +337,14 @@ func (r *recordTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return r.base.RoundTrip(req)
 }
 
-// TestS3StoreMultipart checks that large objects go up in parts, and that
+// TestStoreMultipart checks that large objects go up in parts, and that
 // no flexible checksums are sent (S3-compatible servers may reject them).
-func TestS3StoreMultipart(t *testing.T) {
+func TestStoreMultipart(t *testing.T) {
 	ctx := context.Background()
 	endpoint, newBucket := fakeS3(t)
 	rt := &recordTransport{base: http.DefaultTransport}
 	s := newTestS3(t, endpoint, newBucket(t), &http.Client{Transport: rt})
-	data := binlogLike(12<<20, 17)
+	data := synth.Binlog(12<<20, 17)
 	if err := s.Put(ctx, "big", bytes.NewReader(data), int64(len(data))); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,13 @@
-package archive
+// Package archivetest tests implementations of archive.Store: TestStore is
+// the conformance suite that the directory store, the S3 store and any
+// other store pass.
+//
+//	func TestMyStore(t *testing.T) {
+//		archivetest.TestStore(t, func(t *testing.T) archive.Store {
+//			return newEmptyStore(t)
+//		}, nil)
+//	}
+package archivetest
 
 import (
 	"bytes"
@@ -12,26 +21,42 @@ import (
 	"testing/iotest"
 	"time"
 
+	"github.com/binlogkit/binlogkit/archive"
+	"github.com/binlogkit/binlogkit/archive/internal/synth"
 	"github.com/google/go-cmp/cmp"
 )
 
-// storeSuiteOptions tune testStore for one kind of store.
-type storeSuiteOptions struct {
-	// largeSize is the size of the large object (multipart for S3).
-	largeSize int
+// Options tune TestStore for one kind of store. The zero value (or nil)
+// gives the defaults.
+type Options struct {
+	// LargeSize is the size in bytes of the large object, which a store
+	// may send in parts (default 12 MiB, above two S3 multipart parts of
+	// the 5 MiB minimum).
+	LargeSize int
 }
 
-// testStore is the conformance suite every Store passes. newStore returns
-// an empty store.
-func testStore(t *testing.T, newStore func(t *testing.T) Store, o storeSuiteOptions) {
+// TestStore runs the conformance suite that every archive.Store passes,
+// as subtests of t: objects put, read back, listed, overwritten and
+// deleted; missing objects (archive.archive.ErrNotFound) and bad names
+// (archive.archive.ErrBadName); no partial objects after a failed Put; a large
+// object; concurrent Puts. newStore returns a new, empty store for each
+// subtest.
+func TestStore(t *testing.T, newStore func(t *testing.T) archive.Store, opts *Options) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.LargeSize <= 0 {
+		o.LargeSize = 12 << 20
+	}
 	ctx := context.Background()
-	put := func(t *testing.T, s Store, name string, data []byte) {
+	put := func(t *testing.T, s archive.Store, name string, data []byte) {
 		t.Helper()
 		if err := s.Put(ctx, name, bytes.NewReader(data), int64(len(data))); err != nil {
 			t.Fatalf("Put(%q): %v", name, err)
 		}
 	}
-	get := func(t *testing.T, s Store, name string) []byte {
+	get := func(t *testing.T, s archive.Store, name string) []byte {
 		t.Helper()
 		rc, err := s.Get(ctx, name)
 		if err != nil {
@@ -44,7 +69,7 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store, o storeSuiteOpti
 		}
 		return b
 	}
-	names := func(infos []ObjectInfo) []string {
+	names := func(infos []archive.ObjectInfo) []string {
 		var out []string
 		for _, i := range infos {
 			out = append(out, i.Name)
@@ -55,7 +80,7 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store, o storeSuiteOpti
 	t.Run("PutGetStat", func(t *testing.T) {
 		s := newStore(t)
 		start := time.Now().Add(-time.Minute)
-		data := binlogLike(10_000, 11)
+		data := synth.Binlog(10_000, 11)
 		put(t, s, "srv1/mysql-bin.000001.zst", data)
 		if got := get(t, s, "srv1/mysql-bin.000001.zst"); !bytes.Equal(got, data) {
 			t.Errorf("Get: got %d bytes, want %d", len(got), len(data))
@@ -87,11 +112,11 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store, o storeSuiteOpti
 		s := newStore(t)
 		put(t, s, "a/b", []byte("x"))
 		for _, name := range []string{"missing", "a/missing", "a", "a/b/c"} {
-			if _, err := s.Get(ctx, name); !errors.Is(err, ErrNotFound) {
-				t.Errorf("Get(%q) error = %v, want ErrNotFound", name, err)
+			if _, err := s.Get(ctx, name); !errors.Is(err, archive.ErrNotFound) {
+				t.Errorf("Get(%q) error = %v, want archive.ErrNotFound", name, err)
 			}
-			if _, err := s.Stat(ctx, name); !errors.Is(err, ErrNotFound) {
-				t.Errorf("Stat(%q) error = %v, want ErrNotFound", name, err)
+			if _, err := s.Stat(ctx, name); !errors.Is(err, archive.ErrNotFound) {
+				t.Errorf("Stat(%q) error = %v, want archive.ErrNotFound", name, err)
 			}
 		}
 		if err := s.Delete(ctx, "missing"); err != nil {
@@ -118,7 +143,7 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store, o storeSuiteOpti
 		for i, n := range []int{3, 0, 6, 1, 5, 4, 2} { // out of order
 			put(t, s, all[n], []byte(strings.Repeat("z", i+1)))
 		}
-		list := func(prefix string) []ObjectInfo {
+		list := func(prefix string) []archive.ObjectInfo {
 			t.Helper()
 			got, err := s.List(ctx, prefix)
 			if err != nil {
@@ -150,8 +175,8 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store, o storeSuiteOpti
 			if err := s.Delete(ctx, name); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.Stat(ctx, name); !errors.Is(err, ErrNotFound) {
-				t.Errorf("Stat after Delete(%q): %v, want ErrNotFound", name, err)
+			if _, err := s.Stat(ctx, name); !errors.Is(err, archive.ErrNotFound) {
+				t.Errorf("Stat after Delete(%q): %v, want archive.ErrNotFound", name, err)
 			}
 		}
 		if diff := cmp.Diff([]string{"a/b"}, names(list("a"))); diff != "" {
@@ -162,11 +187,11 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store, o storeSuiteOpti
 	t.Run("BadNames", func(t *testing.T) {
 		s := newStore(t)
 		for _, name := range []string{"", "../x", "a/../../x", "/abs", "a//b", "a/", "./a", ".tmp-x", "a\\b"} {
-			if err := s.Put(ctx, name, strings.NewReader("x"), 1); !errors.Is(err, ErrBadName) {
-				t.Errorf("Put(%q) error = %v, want ErrBadName", name, err)
+			if err := s.Put(ctx, name, strings.NewReader("x"), 1); !errors.Is(err, archive.ErrBadName) {
+				t.Errorf("Put(%q) error = %v, want archive.ErrBadName", name, err)
 			}
-			if _, err := s.Get(ctx, name); !errors.Is(err, ErrBadName) {
-				t.Errorf("Get(%q) error = %v, want ErrBadName", name, err)
+			if _, err := s.Get(ctx, name); !errors.Is(err, archive.ErrBadName) {
+				t.Errorf("Get(%q) error = %v, want archive.ErrBadName", name, err)
 			}
 		}
 	})
@@ -175,7 +200,7 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store, o storeSuiteOpti
 		s := newStore(t)
 		old := []byte("the old object")
 		put(t, s, "obj", old)
-		data := binlogLike(200_000, 12)
+		data := synth.Binlog(200_000, 12)
 		for _, tc := range []struct {
 			name string
 			r    io.Reader
@@ -194,18 +219,18 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store, o storeSuiteOpti
 			if err := s.Put(ctx, "new-"+tc.name, tc.r, tc.size); err == nil {
 				t.Errorf("%s: Put succeeded", tc.name)
 			}
-			if _, err := s.Stat(ctx, "new-"+tc.name); !errors.Is(err, ErrNotFound) {
-				t.Errorf("%s: after failed Put of a new object Stat = %v, want ErrNotFound", tc.name, err)
+			if _, err := s.Stat(ctx, "new-"+tc.name); !errors.Is(err, archive.ErrNotFound) {
+				t.Errorf("%s: after failed Put of a new object Stat = %v, want archive.ErrNotFound", tc.name, err)
 			}
 		}
-		if diff := cmp.Diff([]string{"obj"}, names(mustList(t, s, ""))); diff != "" {
+		if diff := cmp.Diff([]string{"obj"}, names(MustList(t, s, ""))); diff != "" {
 			t.Errorf("List mismatch (-want +got):\n%s", diff)
 		}
 	})
 
 	t.Run("Large", func(t *testing.T) {
 		s := newStore(t)
-		data := binlogLike(o.largeSize, 13)
+		data := synth.Binlog(o.LargeSize, 13)
 		put(t, s, "big/mysql-bin.000001", data)
 		if got := get(t, s, "big/mysql-bin.000001"); !bytes.Equal(got, data) {
 			t.Errorf("large Get: got %d bytes, want %d", len(got), len(data))
@@ -253,13 +278,14 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store, o storeSuiteOpti
 		if !found {
 			t.Errorf("c/same holds %d bytes that are none of the versions put", len(got))
 		}
-		if l := mustList(t, s, "c/"); len(l) != n+1 {
+		if l := MustList(t, s, "c/"); len(l) != n+1 {
 			t.Errorf("List(c/) has %d objects, want %d", len(l), n+1)
 		}
 	})
 }
 
-func mustList(t *testing.T, s Store, prefix string) []ObjectInfo {
+// MustList returns s.List(prefix), failing t on an error.
+func MustList(t *testing.T, s archive.Store, prefix string) []archive.ObjectInfo {
 	t.Helper()
 	l, err := s.List(context.Background(), prefix)
 	if err != nil {

@@ -1,4 +1,4 @@
-package archive
+package s3
 
 import (
 	"context"
@@ -17,15 +17,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/binlogkit/binlogkit/archive"
 )
 
-// S3Options configure an S3Store. Bucket is required; the zero value of
+// Options configure a Store. Bucket is required; the zero value of
 // every other field is a useful default.
-type S3Options struct {
+type Options struct {
 	Bucket string
 	// Prefix is prepended to every object name ("archive/db1/"); List and
 	// the names it returns do not include it.
@@ -58,26 +60,27 @@ type S3Options struct {
 	HTTPClient *http.Client
 }
 
-// An S3Store keeps objects in an S3 bucket, or in a server that speaks the
+// A Store keeps objects in an S3 bucket, or in a server that speaks the
 // S3 API (MinIO, versitygw, Ceph...). Request and response checksums are
 // only used when the operation requires them, since many S3-compatible
 // servers do not implement the newer ones; Put checks the stored size and
 // Get the received length instead, and uploads are multipart (never
 // partly visible) above PartSize.
-type S3Store struct {
-	client   *s3.Client
+type Store struct {
+	client   *awss3.Client
 	uploader *manager.Uploader
 	bucket   string
 	prefix   string
 	attempts int
 }
 
-var _ Store = (*S3Store)(nil)
+var _ archive.Store = (*Store)(nil)
 
-// NewS3Store returns a store in the bucket opts.Bucket. It does no I/O.
-func NewS3Store(ctx context.Context, opts *S3Options) (*S3Store, error) {
+// New returns a store in the bucket opts.Bucket. It does no I/O: a missing
+// bucket or bad credentials show in the first request.
+func New(opts *Options) (*Store, error) {
 	if opts == nil || opts.Bucket == "" {
-		return nil, errors.New("archive: NewS3Store: no bucket")
+		return nil, errors.New("archive/s3: New: no bucket")
 	}
 	o := *opts
 	if o.Region == "" {
@@ -116,7 +119,7 @@ func NewS3Store(ctx context.Context, opts *S3Options) (*S3Store, error) {
 	if o.HTTPClient != nil {
 		cfg.HTTPClient = o.HTTPClient
 	}
-	client := s3.NewFromConfig(cfg, func(so *s3.Options) {
+	client := awss3.NewFromConfig(cfg, func(so *awss3.Options) {
 		so.UsePathStyle = !o.VirtualHostStyle
 		if o.Endpoint != "" {
 			so.BaseEndpoint = aws.String(o.Endpoint)
@@ -128,7 +131,7 @@ func NewS3Store(ctx context.Context, opts *S3Options) (*S3Store, error) {
 		u.LeavePartsOnError = false
 		u.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
 	})
-	return &S3Store{client: client, uploader: uploader, bucket: o.Bucket, prefix: o.Prefix, attempts: o.MaxAttempts}, nil
+	return &Store{client: client, uploader: uploader, bucket: o.Bucket, prefix: o.Prefix, attempts: o.MaxAttempts}, nil
 }
 
 func cmpOr(s ...string) string {
@@ -144,7 +147,7 @@ func cmpOr(s ...string) string {
 // exponential with full jitter), more errors treated as transient (every
 // 5xx, truncated responses) and no client-side retry quota, which would
 // stop retrying during a long outage.
-func newRetryer(o *S3Options) aws.Retryer {
+func newRetryer(o *Options) aws.Retryer {
 	return retry.NewStandard(func(so *retry.StandardOptions) {
 		so.MaxAttempts = o.MaxAttempts
 		so.MaxBackoff = o.MaxBackoff
@@ -184,56 +187,56 @@ func transientError(err error) aws.Ternary {
 	return aws.UnknownTernary
 }
 
-func (s *S3Store) key(name string) string { return s.prefix + name }
+func (s *Store) key(name string) string { return s.prefix + name }
 
-// Put implements Store. Objects are uploaded in one request, or as a
+// Put implements archive.Store. Objects are uploaded in one request, or as a
 // multipart upload that S3 only shows once complete; a failed multipart
 // upload is aborted.
-func (s *S3Store) Put(ctx context.Context, name string, r io.Reader, size int64) error {
+func (s *Store) Put(ctx context.Context, name string, r io.Reader, size int64) error {
 	if err := checkName("put", name); err != nil {
 		return err
 	}
 	body := &sizeReader{ctx: ctx, r: r, size: size}
-	up, err := s.uploader.Upload(ctx, &s3.PutObjectInput{
+	up, err := s.uploader.Upload(ctx, &awss3.PutObjectInput{
 		Bucket: aws.String(s.bucket),
 		Key:    aws.String(s.key(name)),
 		Body:   body,
 	})
 	if err != nil {
-		if errors.Is(err, ErrSize) {
-			return fmt.Errorf("archive: put %s: %w", name, ErrSize)
+		if errors.Is(err, archive.ErrSize) {
+			return fmt.Errorf("archive/s3: put %s: %w", name, archive.ErrSize)
 		}
-		return fmt.Errorf("archive: put %s: %w", name, err)
+		return fmt.Errorf("archive/s3: put %s: %w", name, err)
 	}
 	// The server got every byte we sent (Content-Length), but check the
 	// size of what it stored, unless a concurrent Put replaced it already
 	// (another ETag).
-	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.key(name))})
+	out, err := s.client.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.key(name))})
 	if err != nil {
-		return fmt.Errorf("archive: put %s: checking the stored object: %w", name, err)
+		return fmt.Errorf("archive/s3: put %s: checking the stored object: %w", name, err)
 	}
 	if size := aws.ToInt64(out.ContentLength); size != body.n && (up.ETag == nil || aws.ToString(out.ETag) == aws.ToString(up.ETag)) {
-		return fmt.Errorf("archive: put %s: stored %d bytes, sent %d", name, size, body.n)
+		return fmt.Errorf("archive/s3: put %s: stored %d bytes, sent %d", name, size, body.n)
 	}
 	return nil
 }
 
-// Get implements Store. A read that breaks off is resumed where it
+// Get implements archive.Store. A read that breaks off is resumed where it
 // stopped (a ranged GET of the same object version, by ETag), up to
 // MaxAttempts times; the reader fails rather than return a short object.
-func (s *S3Store) Get(ctx context.Context, name string) (io.ReadCloser, error) {
+func (s *Store) Get(ctx context.Context, name string) (io.ReadCloser, error) {
 	if err := checkName("get", name); err != nil {
 		return nil, err
 	}
-	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.key(name))})
+	out, err := s.client.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.key(name))})
 	if err != nil {
 		return nil, s.err("get", name, err)
 	}
-	return &s3Reader{s: s, ctx: ctx, name: name, body: out.Body, etag: aws.ToString(out.ETag), size: aws.ToInt64(out.ContentLength)}, nil
+	return &reader{s: s, ctx: ctx, name: name, body: out.Body, etag: aws.ToString(out.ETag), size: aws.ToInt64(out.ContentLength)}, nil
 }
 
-type s3Reader struct {
-	s       *S3Store
+type reader struct {
+	s       *Store
 	ctx     context.Context
 	name    string
 	body    io.ReadCloser
@@ -244,7 +247,7 @@ type s3Reader struct {
 	err     error
 }
 
-func (r *s3Reader) Read(p []byte) (int, error) {
+func (r *reader) Read(p []byte) (int, error) {
 	for r.err == nil {
 		n, err := r.body.Read(p)
 		r.off += int64(n)
@@ -265,11 +268,11 @@ func (r *s3Reader) Read(p []byte) (int, error) {
 }
 
 // resumeOrFail reopens the object at r.off after the read error err.
-func (r *s3Reader) resumeOrFail(err error) {
+func (r *reader) resumeOrFail(err error) {
 	r.body.Close()
 	r.body = io.NopCloser(strings.NewReader(""))
 	if r.retries+1 >= r.s.attempts || r.ctx.Err() != nil || r.size < 0 {
-		r.err = fmt.Errorf("archive: get %s at offset %d: %w", r.name, r.off, err)
+		r.err = fmt.Errorf("archive/s3: get %s at offset %d: %w", r.name, r.off, err)
 		return
 	}
 	r.retries++
@@ -280,7 +283,7 @@ func (r *s3Reader) resumeOrFail(err error) {
 		r.err = r.ctx.Err()
 		return
 	}
-	in := &s3.GetObjectInput{
+	in := &awss3.GetObjectInput{
 		Bucket: aws.String(r.s.bucket),
 		Key:    aws.String(r.s.key(r.name)),
 		Range:  aws.String(fmt.Sprintf("bytes=%d-", r.off)),
@@ -290,72 +293,72 @@ func (r *s3Reader) resumeOrFail(err error) {
 	}
 	out, gerr := r.s.client.GetObject(r.ctx, in)
 	if gerr != nil {
-		r.err = fmt.Errorf("archive: get %s at offset %d: %v; resuming: %w", r.name, r.off, err, gerr)
+		r.err = fmt.Errorf("archive/s3: get %s at offset %d: %v; resuming: %w", r.name, r.off, err, gerr)
 		return
 	}
 	r.body = out.Body
 }
 
-func (r *s3Reader) Close() error {
+func (r *reader) Close() error {
 	if r.err == nil {
-		r.err = errors.New("archive: read after Close")
+		r.err = errors.New("archive/s3: read after Close")
 	}
 	return r.body.Close()
 }
 
-// Stat implements Store.
-func (s *S3Store) Stat(ctx context.Context, name string) (ObjectInfo, error) {
+// Stat implements archive.Store.
+func (s *Store) Stat(ctx context.Context, name string) (archive.ObjectInfo, error) {
 	if err := checkName("stat", name); err != nil {
-		return ObjectInfo{}, err
+		return archive.ObjectInfo{}, err
 	}
-	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.key(name))})
+	out, err := s.client.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.key(name))})
 	if err != nil {
-		return ObjectInfo{}, s.err("stat", name, err)
+		return archive.ObjectInfo{}, s.err("stat", name, err)
 	}
-	return ObjectInfo{Name: name, Size: aws.ToInt64(out.ContentLength), ModTime: aws.ToTime(out.LastModified)}, nil
+	return archive.ObjectInfo{Name: name, Size: aws.ToInt64(out.ContentLength), ModTime: aws.ToTime(out.LastModified)}, nil
 }
 
-// List implements Store.
-func (s *S3Store) List(ctx context.Context, prefix string) ([]ObjectInfo, error) {
-	var out []ObjectInfo
-	p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{
+// List implements archive.Store.
+func (s *Store) List(ctx context.Context, prefix string) ([]archive.ObjectInfo, error) {
+	var out []archive.ObjectInfo
+	p := awss3.NewListObjectsV2Paginator(s.client, &awss3.ListObjectsV2Input{
 		Bucket: aws.String(s.bucket),
 		Prefix: aws.String(s.prefix + prefix),
 	})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("archive: list %q: %w", prefix, err)
+			return nil, fmt.Errorf("archive/s3: list %q: %w", prefix, err)
 		}
 		for _, o := range page.Contents {
 			name, ok := strings.CutPrefix(aws.ToString(o.Key), s.prefix)
-			if !ok || !ValidName(name) {
+			if !ok || !archive.ValidName(name) {
 				continue // not one of ours
 			}
-			out = append(out, ObjectInfo{Name: name, Size: aws.ToInt64(o.Size), ModTime: aws.ToTime(o.LastModified)})
+			out = append(out, archive.ObjectInfo{Name: name, Size: aws.ToInt64(o.Size), ModTime: aws.ToTime(o.LastModified)})
 		}
 	}
-	slices.SortFunc(out, func(a, b ObjectInfo) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b archive.ObjectInfo) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
 }
 
-// Delete implements Store.
-func (s *S3Store) Delete(ctx context.Context, name string) error {
+// Delete implements archive.Store.
+func (s *Store) Delete(ctx context.Context, name string) error {
 	if err := checkName("delete", name); err != nil {
 		return err
 	}
-	_, err := s.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.key(name))})
+	_, err := s.client.DeleteObject(ctx, &awss3.DeleteObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.key(name))})
 	if err != nil {
-		if err := s.err("delete", name, err); errors.Is(err, ErrNotFound) {
+		if err := s.err("delete", name, err); errors.Is(err, archive.ErrNotFound) {
 			return nil
 		}
-		return fmt.Errorf("archive: delete %s: %w", name, err)
+		return fmt.Errorf("archive/s3: delete %s: %w", name, err)
 	}
 	return nil
 }
 
-// err maps the SDK's not-found errors to ErrNotFound.
-func (s *S3Store) err(op, name string, err error) error {
+// err maps the SDK's not-found errors to archive.ErrNotFound.
+func (s *Store) err(op, name string, err error) error {
 	var nk *types.NoSuchKey
 	var nf *types.NotFound
 	var ae smithy.APIError
@@ -363,13 +366,52 @@ func (s *S3Store) err(op, name string, err error) error {
 	if errors.As(err, &nk) || errors.As(err, &nf) ||
 		(errors.As(err, &ae) && (ae.ErrorCode() == "NoSuchKey" || ae.ErrorCode() == "NotFound")) ||
 		(errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound && !isNoSuchBucket(err)) {
-		return fmt.Errorf("archive: %s %s: %w", op, name, ErrNotFound)
+		return fmt.Errorf("archive/s3: %s %s: %w", op, name, archive.ErrNotFound)
 	}
-	return fmt.Errorf("archive: %s %s: %w", op, name, err)
+	return fmt.Errorf("archive/s3: %s %s: %w", op, name, err)
 }
 
 func isNoSuchBucket(err error) bool {
 	var nb *types.NoSuchBucket
 	var ae smithy.APIError
 	return errors.As(err, &nb) || (errors.As(err, &ae) && ae.ErrorCode() == "NoSuchBucket")
+}
+
+func checkName(op, name string) error {
+	if !archive.ValidName(name) {
+		return fmt.Errorf("%w: %s %q", archive.ErrBadName, op, name)
+	}
+	return nil
+}
+
+// sizeReader reads r, failing with archive.ErrSize when r holds more than
+// size bytes or fewer (size < 0: any number). It never returns bytes past
+// size, and stops when ctx is done. n counts the bytes read.
+type sizeReader struct {
+	ctx  context.Context
+	r    io.Reader
+	size int64
+	n    int64
+}
+
+func (s *sizeReader) Read(p []byte) (int, error) {
+	if err := s.ctx.Err(); err != nil {
+		return 0, err
+	}
+	if s.size >= 0 && int64(len(p)) > s.size-s.n+1 {
+		p = p[:s.size-s.n+1] // one byte more than expected reveals a longer r
+	}
+	n, err := s.r.Read(p)
+	s.n += int64(n)
+	if s.size >= 0 {
+		if s.n > s.size {
+			n -= int(s.n - s.size)
+			s.n = s.size
+			return n, fmt.Errorf("%w: more than %d bytes", archive.ErrSize, s.size)
+		}
+		if err == io.EOF && s.n < s.size {
+			return n, fmt.Errorf("%w: %d bytes, want %d", archive.ErrSize, s.n, s.size)
+		}
+	}
+	return n, err
 }

@@ -5,8 +5,11 @@ import (
 	"io"
 	"iter"
 	"path"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/binlogkit/binlogkit/internal/sqllex"
 )
 
 // StmtKind is a set of statement kinds for FilterOptions.Kinds: a bitmask.
@@ -525,7 +528,7 @@ func (f *Filter) processQuery(ev *Event, q *Query) {
 		}
 		return
 	}
-	kind, db, table := classifyQuery(queryVerb(q.Query), q)
+	kind, db, table := classifyQuery(queryVerb(q), q)
 	keep := f.kindSelected(kind) && f.stmtSelected(db, table) || ctl == TxXACommit || ctl == TxXARollback
 	if keep {
 		f.deliverHead()
@@ -672,128 +675,53 @@ func splitTablePattern(p string) (db, table string, ok bool) {
 	return "", "", false
 }
 
-// sqlLexer splits the start of a statement into words, quoted identifiers
-// and punctuation. It skips blanks and comments, and reads the code inside
-// versioned comments (/*!50100 ... */) as code.
-type sqlLexer struct {
-	s string
-	i int
+// stmtScanner reads the leading words of a statement with the lexer of
+// internal/sqllex (comments skipped, executable comments read as code).
+type stmtScanner struct {
+	src string
+	lx  sqllex.Lexer
 }
 
-// next returns the next token: a word (letters, digits, '_', '$' and
-// non-ASCII bytes), an identifier quoted with backquotes or double quotes
-// (unquoted, quoted is true), or one punctuation byte. It returns "" at
-// the end.
-func (l *sqlLexer) next() (tok string, quoted bool) {
-	for l.i < len(l.s) {
-		c := l.s[l.i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
-			l.i++
-			continue
-		case c == '#' || c == '-' && strings.HasPrefix(l.s[l.i:], "-- "):
-			if j := strings.IndexByte(l.s[l.i:], '\n'); j >= 0 {
-				l.i += j + 1
-			} else {
-				l.i = len(l.s)
-			}
-			continue
-		case strings.HasPrefix(l.s[l.i:], "/*!") || strings.HasPrefix(l.s[l.i:], "/*M!"):
-			l.i += strings.IndexByte(l.s[l.i:], '!') + 1
-			for l.i < len(l.s) && l.s[l.i] >= '0' && l.s[l.i] <= '9' {
-				l.i++
-			}
-			continue
-		case strings.HasPrefix(l.s[l.i:], "/*"):
-			if j := strings.Index(l.s[l.i+2:], "*/"); j >= 0 {
-				l.i += j + 4
-			} else {
-				l.i = len(l.s)
-			}
-			continue
-		case strings.HasPrefix(l.s[l.i:], "*/"):
-			l.i += 2
-			continue
-		case c == '`' || c == '"':
-			var b strings.Builder
-			j := l.i + 1
-			for j < len(l.s) {
-				if l.s[j] == c {
-					if j+1 < len(l.s) && l.s[j+1] == c {
-						b.WriteByte(c)
-						j += 2
-						continue
-					}
-					break
-				}
-				b.WriteByte(l.s[j])
-				j++
-			}
-			l.i = j + 1
-			return b.String(), true
-		case isWordByte(c):
-			j := l.i
-			for j < len(l.s) && isWordByte(l.s[j]) {
-				j++
-			}
-			tok, l.i = l.s[l.i:j], j
-			return tok, false
-		}
-		l.i++
-		return string(c), false
-	}
-	return "", false
+func newStmtScanner(stmt string, mode sqllex.Mode) stmtScanner {
+	return stmtScanner{src: stmt, lx: sqllex.New(stmt, mode)}
 }
 
-func isWordByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '$' || c >= 0x80
-}
-
-// word returns the next token in upper case when it is a bare word, and
-// "" otherwise.
-func (l *sqlLexer) word() string {
-	t, q := l.next()
-	if q {
+// word returns the next token in upper case when it is a bare word or
+// punctuation, and "" when it is quoted or at the end.
+func (l *stmtScanner) word() string {
+	t := l.lx.Next()
+	if t.Kind != sqllex.Word && t.Kind != sqllex.Punct {
 		return ""
 	}
-	return strings.ToUpper(t)
+	return strings.ToUpper(t.Text(l.src))
 }
 
 // skipWords consumes the words of set that come next, in any order.
-func (l *sqlLexer) skipWords(set ...string) {
+func (l *stmtScanner) skipWords(set ...string) {
 	for {
-		save := l.i
-		w := l.word()
-		found := false
-		for _, s := range set {
-			if w == s {
-				found = true
-				break
-			}
-		}
-		if !found {
-			l.i = save
+		save := l.lx
+		if !slices.Contains(set, l.word()) {
+			l.lx = save
 			return
 		}
 	}
 }
 
 // name reads a possibly qualified name: "t", "db.t", "`db`.`t`".
-func (l *sqlLexer) name() (db, table string) {
-	t, _ := l.next()
-	save := l.i
-	if p, _ := l.next(); p == "." {
-		t2, _ := l.next()
-		return t, t2
+func (l *stmtScanner) name() (db, table string) {
+	t := l.lx.Next().Value(l.src)
+	save := l.lx
+	if p := l.lx.Next(); p.Kind == sqllex.Punct && p.Text(l.src) == "." {
+		return t, l.lx.Next().Value(l.src)
 	}
-	l.i = save
+	l.lx = save
 	return "", t
 }
 
 // queryVerb returns the statement's leading keyword(s) in upper case:
 // "BEGIN", "COMMIT", "XA START", "START TRANSACTION", "CREATE", ...
-func queryVerb(q string) string {
-	l := sqlLexer{s: q}
+func queryVerb(q *Query) string {
+	l := newStmtScanner(q.Query, sqllex.ModeOf(q.SQLMode))
 	w := l.word()
 	switch w {
 	case "XA", "START":
@@ -808,7 +736,7 @@ func queryVerb(q string) string {
 // (table "" when it names none; db then is the database it creates, drops
 // or alters, or its default database).
 func classifyQuery(verb string, q *Query) (kind StmtKind, db, table string) {
-	l := sqlLexer{s: q.Query}
+	l := newStmtScanner(q.Query, sqllex.ModeOf(q.SQLMode))
 	l.word() // the verb
 	kind = StmtOther
 	switch verb {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/binlogkit/binlogkit/internal/sqllex"
 	"github.com/pingcap/tidb/pkg/parser"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/pingcap/tidb/pkg/parser/charset"
@@ -25,25 +26,19 @@ type ddlEnv struct {
 
 type ddlParser struct{ p *parser.Parser }
 
-// SQL mode bits of the binlog's Q_SQL_MODE_CODE (same in MySQL and MariaDB).
-const (
-	sqlModeANSIQuotes         = 1 << 2
-	sqlModeNoBackslashEscapes = 1 << 21
-)
-
 // applyDDL parses sql and applies the statements it understands. h.mu is
 // held.
 func (h *SchemaHistory) applyDDL(db, sql string, env ddlEnv) error {
-	toks := lexSQL(sql, env.sqlMode&sqlModeNoBackslashEscapes != 0)
+	toks := sqllex.Tokens(sql, sqllex.ModeOf(env.sqlMode))
 	rewritten := rewriteDDL(sql, toks)
 	if h.p == nil {
 		h.p = &ddlParser{p: parser.New()}
 	}
 	var mode mysql.SQLMode
-	if env.sqlMode&sqlModeANSIQuotes != 0 {
+	if env.sqlMode&sqllex.SQLModeANSIQuotes != 0 {
 		mode |= mysql.ModeANSIQuotes
 	}
-	if env.sqlMode&sqlModeNoBackslashEscapes != 0 {
+	if env.sqlMode&sqllex.SQLModeNoBackslashEscapes != 0 {
 		mode |= mysql.ModeNoBackslashEscapes
 	}
 	h.p.p.SetSQLMode(mode)
@@ -572,7 +567,7 @@ var (
 // registerCharsets makes the TiDB parser accept the charsets and the
 // collation names the statement uses (it knows only a few charsets, and
 // MySQL's collations).
-func registerCharsets(toks []sqlToken, sql string) {
+func registerCharsets(toks []sqllex.Token, sql string) {
 	tidbAllSets.Do(func() {
 		tidbMu.Lock()
 		defer tidbMu.Unlock()
@@ -595,17 +590,17 @@ func registerCharsets(toks []sqlToken, sql string) {
 		}
 	})
 	for i, t := range toks {
-		if t.kind != tokWord || !strings.EqualFold(t.text(sql), "COLLATE") {
+		if t.Kind != sqllex.Word || !strings.EqualFold(t.Text(sql), "COLLATE") {
 			continue
 		}
 		j := i + 1
-		if j < len(toks) && toks[j].text(sql) == "=" {
+		if j < len(toks) && toks[j].Text(sql) == "=" {
 			j++
 		}
 		if j >= len(toks) {
 			continue
 		}
-		name := strings.ToLower(toks[j].unquoted(sql))
+		name := strings.ToLower(toks[j].Value(sql))
 		if _, err := charset.GetCollationByName(name); err == nil {
 			continue
 		}
@@ -625,132 +620,15 @@ func registerCharsets(toks []sqlToken, sql string) {
 	}
 }
 
-// A minimal SQL lexer: enough to find statement kinds, table names and
-// charset names in DDL, and to rewrite MariaDB-only syntax the TiDB parser
-// rejects.
-
-type tokKind uint8
-
-const (
-	tokWord   tokKind = iota + 1 // keyword or unquoted identifier, number
-	tokQuoted                    // `identifier`
-	tokString                    // 'string' or "string"
-	tokPunct                     // one byte of punctuation
-)
-
-type sqlToken struct {
-	kind       tokKind
-	start, end int
-}
-
-func (t sqlToken) text(sql string) string { return sql[t.start:t.end] }
-
-// unquoted returns an identifier or string without its quotes (doubled
-// quotes undone; backslash escapes kept).
-func (t sqlToken) unquoted(sql string) string {
-	s := sql[t.start:t.end]
-	if t.kind == tokQuoted || t.kind == tokString {
-		q := s[:1]
-		s = s[1:]
-		if len(s) > 0 && s[len(s)-1:] == q {
-			s = s[:len(s)-1]
-		}
-		s = strings.ReplaceAll(s, q+q, q)
-	}
-	return s
-}
-
-func (t sqlToken) is(sql, word string) bool {
-	return t.kind == tokWord && strings.EqualFold(sql[t.start:t.end], word)
-}
-
-func sqlWordByte(c byte) bool {
-	return c == '_' || c == '$' || c >= 0x80 || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
-
-// lexSQL splits sql into tokens, skipping whitespace and comments. An
-// unterminated quote or comment ends the input.
-func lexSQL(sql string, noBackslash bool) []sqlToken {
-	var toks []sqlToken
-	for i := 0; i < len(sql); {
-		c := sql[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
-			i++
-		case c == '#' || c == '-' && strings.HasPrefix(sql[i:], "-- ") || c == '-' && strings.HasPrefix(sql[i:], "--\n"):
-			j := strings.IndexByte(sql[i:], '\n')
-			if j < 0 {
-				return toks
-			}
-			i += j + 1
-		case c == '/' && strings.HasPrefix(sql[i:], "/*"):
-			if strings.HasPrefix(sql[i:], "/*!") || strings.HasPrefix(sql[i:], "/*M!") {
-				// Executable comment: its content is SQL.
-				i += 3
-				if sql[i-1] == 'M' {
-					i++
-				}
-				for i < len(sql) && sql[i] >= '0' && sql[i] <= '9' {
-					i++
-				}
-				continue
-			}
-			j := strings.Index(sql[i+2:], "*/")
-			if j < 0 {
-				return toks
-			}
-			i += j + 4
-		case c == '*' && strings.HasPrefix(sql[i:], "*/"):
-			i += 2 // end of an executable comment
-		case c == '`' || c == '\'' || c == '"':
-			j := i + 1
-			for j < len(sql) {
-				if sql[j] == '\\' && c != '`' && !noBackslash {
-					j += 2
-					continue
-				}
-				if sql[j] == c {
-					if j+1 < len(sql) && sql[j+1] == c {
-						j += 2
-						continue
-					}
-					break
-				}
-				j++
-			}
-			if j >= len(sql) {
-				return toks
-			}
-			k := tokString
-			if c == '`' {
-				k = tokQuoted
-			}
-			toks = append(toks, sqlToken{kind: k, start: i, end: j + 1})
-			i = j + 1
-		case sqlWordByte(c):
-			j := i + 1
-			for j < len(sql) && sqlWordByte(sql[j]) {
-				j++
-			}
-			toks = append(toks, sqlToken{kind: tokWord, start: i, end: j})
-			i = j
-		default:
-			toks = append(toks, sqlToken{kind: tokPunct, start: i, end: i + 1})
-			i++
-		}
-	}
-	return toks
-}
-
 // looksLikeDDL reports whether a statement may change table definitions:
 // it starts with CREATE, ALTER, RENAME or DROP.
 func looksLikeDDL(sql string) bool {
-	toks := lexSQL(sql, false)
+	toks := sqllex.Tokens(sql, 0)
 	if len(toks) == 0 {
 		return false
 	}
 	for _, w := range []string{"CREATE", "ALTER", "RENAME", "DROP"} {
-		if toks[0].is(sql, w) {
+		if toks[0].Is(sql, w) {
 			return true
 		}
 	}
@@ -765,44 +643,44 @@ var typeEnders = []string{",", ")", "NOT", "NULL", "DEFAULT", "PRIMARY", "UNIQUE
 // and that does not change the column layout: CREATE OR REPLACE, ALTER
 // ONLINE/IGNORE, WAIT n/NOWAIT, the INVISIBLE and COMPRESSED column
 // attributes; UUID and INET6 types become BINARY(16), INET4 BINARY(4).
-func rewriteDDL(sql string, toks []sqlToken) string {
+func rewriteDDL(sql string, toks []sqllex.Token) string {
 	var b strings.Builder
 	last := 0
-	drop := func(t sqlToken) {
-		b.WriteString(sql[last:t.start])
-		last = t.end
+	drop := func(t sqllex.Token) {
+		b.WriteString(sql[last:t.Start])
+		last = t.End
 	}
-	replace := func(t sqlToken, s string) {
-		b.WriteString(sql[last:t.start])
+	replace := func(t sqllex.Token, s string) {
+		b.WriteString(sql[last:t.Start])
 		b.WriteString(s)
-		last = t.end
+		last = t.End
 	}
-	prevIs := func(i int, s string) bool { return i > 0 && toks[i-1].text(sql) == s }
+	prevIs := func(i int, s string) bool { return i > 0 && toks[i-1].Text(sql) == s }
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		switch {
-		case i == 1 && toks[0].is(sql, "CREATE") && t.is(sql, "OR") && i+1 < len(toks) && toks[i+1].is(sql, "REPLACE"):
+		case i == 1 && toks[0].Is(sql, "CREATE") && t.Is(sql, "OR") && i+1 < len(toks) && toks[i+1].Is(sql, "REPLACE"):
 			drop(t)
 			drop(toks[i+1])
 			i++
-		case i == 1 && toks[0].is(sql, "ALTER") && (t.is(sql, "ONLINE") || t.is(sql, "IGNORE")):
+		case i == 1 && toks[0].Is(sql, "ALTER") && (t.Is(sql, "ONLINE") || t.Is(sql, "IGNORE")):
 			drop(t)
-		case t.is(sql, "NOWAIT"):
+		case t.Is(sql, "NOWAIT"):
 			drop(t)
-		case t.is(sql, "WAIT") && i+1 < len(toks) && toks[i+1].kind == tokWord && toks[i+1].text(sql)[0] <= '9':
+		case t.Is(sql, "WAIT") && i+1 < len(toks) && toks[i+1].Kind == sqllex.Word && toks[i+1].Text(sql)[0] <= '9':
 			drop(t)
 			drop(toks[i+1])
 			i++
-		case (t.is(sql, "INVISIBLE") || t.is(sql, "COMPRESSED")) && !prevIs(i, "=") && !(i+1 < len(toks) && toks[i+1].text(sql) == "="):
+		case (t.Is(sql, "INVISIBLE") || t.Is(sql, "COMPRESSED")) && !prevIs(i, "=") && !(i+1 < len(toks) && toks[i+1].Text(sql) == "="):
 			drop(t)
-		case (t.is(sql, "UUID") || t.is(sql, "INET6") || t.is(sql, "INET4")) && i > 1 &&
-			(toks[i-1].kind == tokWord || toks[i-1].kind == tokQuoted):
+		case (t.Is(sql, "UUID") || t.Is(sql, "INET6") || t.Is(sql, "INET4")) && i > 1 &&
+			(toks[i-1].Kind == sqllex.Word || toks[i-1].Kind == sqllex.Ident):
 			next := ""
 			if i+1 < len(toks) {
-				next = strings.ToUpper(toks[i+1].text(sql))
+				next = strings.ToUpper(toks[i+1].Text(sql))
 			}
 			if next == "" || slices.Contains(typeEnders, next) {
-				if t.is(sql, "INET4") {
+				if t.Is(sql, "INET4") {
 					replace(t, "BINARY(4)")
 				} else {
 					replace(t, "BINARY(16)")
@@ -817,36 +695,36 @@ func rewriteDDL(sql string, toks []sqlToken) string {
 // ddlTableNames finds the tables a DDL statement the parser rejected
 // names: [db, table] pairs. Temporary tables, and statements on other
 // objects, give none.
-func ddlTableNames(sql string, toks []sqlToken, db string) [][2]string {
+func ddlTableNames(sql string, toks []sqllex.Token, db string) [][2]string {
 	i := 0
 	skip := func(words ...string) {
-		for i < len(toks) && slices.ContainsFunc(words, func(w string) bool { return toks[i].is(sql, w) }) {
+		for i < len(toks) && slices.ContainsFunc(words, func(w string) bool { return toks[i].Is(sql, w) }) {
 			i++
 		}
 	}
 	if len(toks) == 0 {
 		return nil
 	}
-	verb := strings.ToUpper(toks[0].text(sql))
+	verb := strings.ToUpper(toks[0].Text(sql))
 	i = 1
 	skip("OR", "REPLACE", "ONLINE", "IGNORE")
-	if i < len(toks) && toks[i].is(sql, "TEMPORARY") {
+	if i < len(toks) && toks[i].Is(sql, "TEMPORARY") {
 		return nil
 	}
-	if i >= len(toks) || !toks[i].is(sql, "TABLE") && !(verb == "DROP" && toks[i].is(sql, "TABLES")) {
+	if i >= len(toks) || !toks[i].Is(sql, "TABLE") && !(verb == "DROP" && toks[i].Is(sql, "TABLES")) {
 		return nil
 	}
 	i++
 	skip("IF", "NOT", "EXISTS")
 	var out [][2]string
 	name := func() bool {
-		if i >= len(toks) || toks[i].kind != tokWord && toks[i].kind != tokQuoted {
+		if i >= len(toks) || toks[i].Kind != sqllex.Word && toks[i].Kind != sqllex.Ident {
 			return false
 		}
-		d, n := db, toks[i].unquoted(sql)
+		d, n := db, toks[i].Value(sql)
 		i++
-		if i+1 < len(toks) && toks[i].text(sql) == "." && (toks[i+1].kind == tokWord || toks[i+1].kind == tokQuoted) {
-			d, n = n, toks[i+1].unquoted(sql)
+		if i+1 < len(toks) && toks[i].Text(sql) == "." && (toks[i+1].Kind == sqllex.Word || toks[i+1].Kind == sqllex.Ident) {
+			d, n = n, toks[i+1].Value(sql)
 			i += 2
 		}
 		out = append(out, [2]string{d, n})
@@ -857,11 +735,11 @@ func ddlTableNames(sql string, toks []sqlToken, db string) [][2]string {
 		name()
 	case "DROP", "RENAME":
 		for name() {
-			if i < len(toks) && toks[i].is(sql, "TO") {
+			if i < len(toks) && toks[i].Is(sql, "TO") {
 				i++
 				continue
 			}
-			if i < len(toks) && toks[i].text(sql) == "," {
+			if i < len(toks) && toks[i].Text(sql) == "," {
 				i++
 				continue
 			}

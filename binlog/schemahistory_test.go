@@ -6,6 +6,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/binlogkit/binlogkit/internal/sqllex"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -304,10 +305,32 @@ func TestSchemaHistoryPrefixes(t *testing.T) {
 		for i := range len(s) + 1 {
 			h.Apply(queryEvent("d", s[:i]))
 			h.SeedDDL("d", s[:i])
-			h.Apply(&Event{Payload: &Query{Schema: "d", Query: s[:i], SQLMode: sqlModeANSIQuotes | sqlModeNoBackslashEscapes}})
+			h.Apply(&Event{Payload: &Query{Schema: "d", Query: s[:i], SQLMode: sqllex.SQLModeANSIQuotes | sqllex.SQLModeNoBackslashEscapes}})
 		}
 	}
 	if _, err := h.MarshalJSON(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSchemaHistoryLexing checks the rules of internal/sqllex as the
+// schema history sees them: "--" before a tab is a comment, and under
+// ANSI_QUOTES "t" is a table name.
+func TestSchemaHistoryLexing(t *testing.T) {
+	h := NewSchemaHistory()
+	mustApply(t, h, "d", "--\tgenerated\nCREATE TABLE w (a INT)", "CREATE TABLE t (a INT)")
+	if ti, err := h.Table("d", "w"); ti == nil || err != nil {
+		t.Errorf("table after a --<tab> comment: %v, %v", ti, err)
+	}
+	q := &Query{Schema: "d", Query: `ALTER TABLE "t" ADD b INT WITHOUT SOME SYNTAX`, SQLMode: sqllex.SQLModeANSIQuotes}
+	if err := h.Apply(&Event{Header: Header{Type: QueryEvent}, File: "f", Offset: 100, Payload: q}); err != nil {
+		t.Fatal(err)
+	}
+	w := h.Warnings()
+	if len(w) != 1 {
+		t.Fatalf("warnings: %v", w)
+	}
+	if diff := cmp.Diff([]string{"d.t"}, w[0].Tables); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
 }

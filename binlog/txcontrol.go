@@ -1,6 +1,10 @@
 package binlog
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/binlogkit/binlogkit/internal/sqllex"
+)
 
 // TxControl says what a statement does to the transaction around it. It is
 // the one classification of transaction control in binlogkit: the
@@ -77,14 +81,18 @@ func (c TxControl) IsControl() bool { return c != TxNone }
 func (c TxControl) Ends() bool { return c == TxCommit || c == TxRollback }
 
 // Control classifies the statement of q. Comments before and between the
-// words (/* */, # and "-- " comments) are skipped, and the code of
-// versioned comments (/*!50100 ... */, /*M!100100 ... */) is read as code,
-// as the server does.
-func (q *Query) Control() TxControl { return StatementControl(q.Query) }
+// words (/* */, # and -- comments, "--" followed by a blank or the end)
+// are skipped, and the code of versioned comments (/*!50100 ... */,
+// /*M!100100 ... */) is read as code, as the server does. Double quotes
+// are read as q's sql_mode says (identifiers under ANSI_QUOTES).
+func (q *Query) Control() TxControl { return statementControl(q.Query, sqllex.ModeOf(q.SQLMode)) }
 
-// StatementControl classifies a statement's text (see Query.Control).
-func StatementControl(stmt string) TxControl {
-	l := sqlLexer{s: stmt}
+// StatementControl classifies a statement's text (see Query.Control),
+// read in the default sql_mode.
+func StatementControl(stmt string) TxControl { return statementControl(stmt, 0) }
+
+func statementControl(stmt string, mode sqllex.Mode) TxControl {
+	l := newStmtScanner(stmt, mode)
 	switch l.word() {
 	case "BEGIN":
 		switch l.word() {

@@ -21,9 +21,29 @@ func TestStatementControl(t *testing.T) {
 		"XA ROLLBACK 'x'":        TxXARollback,
 		"CREATE TABLE t (a int)": TxNone, "INSERT INTO rollback VALUES (1)": TxNone,
 		"`COMMIT`": TxNone, "": TxNone, "/* unterminated": TxNone,
+		// The server's comment rules (internal/sqllex): "--" before any
+		// blank or the end is a comment, "--x" is not; "*/" closes only an
+		// executable comment.
+		"--\tc\nBEGIN": TxBegin, "--\nCOMMIT": TxCommit, "COMMIT --": TxCommit, "--x\nBEGIN": TxNone,
+		"*/ COMMIT": TxNone, "/*!50000 /* c */ COMMIT */": TxCommit,
+		"'COMMIT'": TxNone, "\"COMMIT\"": TxNone,
 	} {
 		if got := StatementControl(q); got != want {
 			t.Errorf("StatementControl(%q) = %v, want %v", q, got, want)
+		}
+	}
+	// Query.Control reads double quotes as the statement's sql_mode says.
+	for _, tc := range []struct {
+		sql  string
+		mode uint64
+		want TxControl
+	}{
+		{`XA START "x"`, 0, TxXAStart},
+		{`XA START "x"`, 1 << 2, TxXAStart}, // ANSI_QUOTES
+		{`/* "a\" */ COMMIT`, 1 << 2, TxCommit},
+	} {
+		if got := (&Query{Query: tc.sql, SQLMode: tc.mode}).Control(); got != tc.want {
+			t.Errorf("Query{%q, sql_mode %#x}.Control() = %v, want %v", tc.sql, tc.mode, got, tc.want)
 		}
 	}
 	for c := TxNone; c <= TxXARollback; c++ {

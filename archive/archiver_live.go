@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/binlog/live"
 )
 
 // LiveOptions configures RunLive.
@@ -16,7 +17,7 @@ type LiveOptions struct {
 	// Stream says how to connect: Host, Port, User, Password, Flavor
 	// ("mariadb" for MariaDB servers), ServerID, TLS, backoff. RunLive sets
 	// Position (and clears GTIDs) itself, and reads events undecoded.
-	Stream binlog.StreamOptions
+	Stream live.Options
 	// SpoolDir holds the file being received until it is closed and
 	// archived (required). Partial files left by an interrupted run are
 	// discarded: each file is received again from its start.
@@ -33,7 +34,7 @@ const partialSuffix = ".partial"
 // SpoolDir and archives the file, exactly as ArchiveFiles would archive
 // the server's own copy, once the server rotates to the next file. The
 // stream reconnects by itself after network failures and server restarts
-// (binlog.Stream); a file the server never closed (a crash) is archived
+// (live.Stream); a file the server never closed (a crash) is archived
 // when the stream moves on to the next file. It returns ctx.Err() when ctx
 // is done, and the first archiving error (a gap, a fork, a split brain) or
 // stream error otherwise. Its errors never show Stream.Password, and a
@@ -82,7 +83,7 @@ func (a *Archiver) runLive(ctx context.Context, lo *LiveOptions) error {
 	}
 	so.Decode.SkipRowValues = true
 	so.Decode.KeepPayloads = true
-	st, err := binlog.OpenStream(ctx, &so)
+	st, err := live.Open(ctx, &so)
 	if err != nil {
 		return fmt.Errorf("archive: %w", err)
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/binlog/live"
 	"github.com/binlogkit/binlogkit/internal/testserver"
 )
 
@@ -20,7 +20,7 @@ func TestRunLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	lo := &LiveOptions{
-		Stream:   binlog.StreamOptions{Flavor: "mariadb", Host: s.Addr(), User: "root", HeartbeatPeriod: 200 * time.Millisecond},
+		Stream:   live.Options{Flavor: "mariadb", Host: s.Addr(), User: "root", HeartbeatPeriod: 200 * time.Millisecond},
 		SpoolDir: t.TempDir(),
 	}
 	live := func() (context.CancelFunc, chan error) {
@@ -111,7 +111,7 @@ func TestRunLiveSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, so := range []binlog.StreamOptions{
+	for _, so := range []live.Options{
 		{Flavor: "mariadb", Host: "root:" + pw + "@127.0.0.1:1", User: "root"},
 		{Flavor: "mariadb", Host: "127.0.0.1:1", User: "root", Password: pw},
 	} {

@@ -44,7 +44,7 @@
 // Archiver.ArchiveIndex reads a server's binlog index file (never SHOW
 // BINARY LOGS) and archives every closed file; Archiver.Run does it as a
 // polling daemon. Archiver.RunLive receives the binlogs over the
-// replication protocol instead (binlog.Stream, which reconnects), spools
+// replication protocol instead (live.Stream, which reconnects), spools
 // each file locally and archives it when the server rotates: the archived
 // bytes are the server's file, byte for byte, whichever way they came.
 //

@@ -42,9 +42,9 @@ const CheckpointVersion = 1
 // so that resuming from it delivers every later committed transaction
 // exactly once (see TxReader).
 //
-// Resume with either form: Position (StreamOptions.Position,
+// Resume with either form: Position (live.Options.Position,
 // FilterOptions.StartPosition, or opening the file and skipping to the
-// offset) or GTIDs (StreamOptions.GTIDs), which also survives a fail-over
+// offset) or GTIDs (live.Options.GTIDs), which also survives a fail-over
 // to another server. Read the log through TrackServer to check that it is
 // the one the checkpoint was taken from, and to learn the Server to record
 // in the next checkpoint.

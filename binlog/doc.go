@@ -116,20 +116,22 @@
 //
 // # Live streams, transactions, checkpoints (CDC)
 //
-// OpenStream reads a live server over the replication protocol and returns
-// a Stream with the same Next/All shape as a Reader; it reconnects by itself
-// and resumes from the last commit boundary it delivered (see Stream).
+// The subpackage binlog/live reads a live server over the replication
+// protocol (live.Open) and returns a live.Stream with the same Next/All
+// shape as a Reader, its events decoded by a Decoder as a Reader's are; it
+// reconnects by itself and resumes from the last commit boundary it
+// delivered (see live.Stream).
 // Everything below composes over the Source interface, so it works the same
 // on files and on live streams:
 //
-//	opts := &binlog.StreamOptions{...}
+//	opts := &live.Options{...}
 //	last, err := binlog.LoadCheckpoint(path)  // fs.ErrNotExist: a first run (last is nil)
 //	if last != nil {
 //		opts.Position = last.Position
 //	}
-//	src, _ := binlog.OpenStream(ctx, opts)    // or Open, OpenChain
+//	src, _ := live.Open(ctx, opts)            // or Open, OpenChain
 //	srv := binlog.TrackServer(src, last)      // refuses a log that is not last's
-//	hist := binlog.NewSchemaHistory()         // also StreamOptions.Decode.Schema
+//	hist := binlog.NewSchemaHistory()         // also live.Options.Decode.Schema
 //	f := binlog.NewFilter(binlog.TrackSchema(srv, hist), &binlog.FilterOptions{IncludeTables: []string{"shop.*"}})
 //	txs := binlog.NewTxReader(f, &binlog.TxOptions{MaxBuffered: 64 << 20})
 //	for tx, err := range txs.All() {

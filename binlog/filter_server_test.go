@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/binlog/live"
 	"github.com/binlogkit/binlogkit/internal/testserver"
 	"github.com/google/go-cmp/cmp"
 )
@@ -91,7 +92,7 @@ func TestFilterServer(t *testing.T) {
 
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			s, err := binlog.OpenStream(ctx, &binlog.StreamOptions{Flavor: "mariadb", Host: "127.0.0.1",
+			s, err := live.Open(ctx, &live.Options{Flavor: "mariadb", Host: "127.0.0.1",
 				Port: uint16(srv.Port()), User: "root"})
 			if err != nil {
 				t.Fatal(err)

@@ -32,7 +32,7 @@ func (r *Reader) Next() (*Event, error) {
 		return nil, r.err
 	}
 	if p := r.payload; p != nil {
-		ev, err := r.st.nextInPayload(p, true)
+		ev, err := r.dec.st.nextInPayload(p, true)
 		if err == nil {
 			return ev, nil
 		}
@@ -117,14 +117,14 @@ func (r *Reader) next() (*Event, error) {
 	}
 	ev := &m.ev
 	*ev = Event{Header: h, File: r.opts.Name, Offset: start, NextPos: start + size, Raw: raw, mem: m}
-	r.st.mem = m
-	err = r.st.decode(ev, hlen, !r.opts.IgnoreChecksums, true)
-	r.st.mem = nil
+	r.dec.st.mem = m
+	err = r.dec.st.decode(ev, hlen, !r.opts.IgnoreChecksums, true)
+	r.dec.st.mem = nil
 	if err != nil {
 		return nil, r.fail(start, h.Type, err)
 	}
 	if tp, ok := ev.Payload.(*TransactionPayload); ok && !r.opts.KeepPayloads {
-		p, err := r.st.openPayload(ev, tp)
+		p, err := r.dec.st.openPayload(ev, tp)
 		if err != nil {
 			return nil, r.fail(start, h.Type, err)
 		}
@@ -166,12 +166,7 @@ func (r *Reader) skipTo(offset int64) error {
 }
 
 // headerLen returns the common header length for an event of type t.
-func (r *Reader) headerLen(t EventType) int {
-	if fd := r.st.fd; fd != nil && t != FormatDescriptionEvent && int(fd.HeaderLength) > minHeaderLen {
-		return int(fd.HeaderLength)
-	}
-	return minHeaderLen
-}
+func (r *Reader) headerLen(t EventType) int { return r.dec.headerLen(t) }
 
 // readRaw returns the whole event: hdr, already read, then the rest of its
 // size bytes from src (readGrow). Events up to maxPooledBytes go into m's

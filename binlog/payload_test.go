@@ -2,7 +2,6 @@ package binlog
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -118,10 +117,10 @@ func TestPayloadEvents(t *testing.T) {
 	}
 }
 
-// TestPayloadStream reads the payloads through a Stream's decoder: the
-// same events as a Reader, and the bomb fails the same way, at the payload
-// event.
-func TestPayloadStream(t *testing.T) {
+// TestPayloadDecoder reads the payloads through a Decoder (as the live
+// stream does): the same events as a Reader, and the bomb fails the same
+// way, at the payload event.
+func TestPayloadDecoder(t *testing.T) {
 	data := payloadBinlog(true)
 	var want []eventKey
 	r := NewReader(bytes.NewReader(data), &ReaderOptions{Name: "binlog.000001"})
@@ -141,30 +140,26 @@ func TestPayloadStream(t *testing.T) {
 		t.Fatalf("reader: %v, want ErrCorrupt at the payload at %d", rerr, bombAt)
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	s := &Stream{ctx: ctx, cancel: cancel, q: newRawQueue(1 << 30), file: "binlog.000001", nextPos: 4}
-	s.ropts = ReaderOptions{NoMagic: true, MaxEventSize: DefaultMaxEventSize}
-	s.st = decodeState{tables: make(map[uint64]*TableMap), opts: &s.ropts}
-	for i, off := range w.Offsets {
-		if err := s.q.push(ctx, rawItem{data: bytes.Clone(data[off : off+w.Sizes[i]])}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	d := NewDecoder(&ReaderOptions{Name: "binlog.000001"})
 	var got []eventKey
 	var serr error
-	for {
-		ev, err := s.Next()
-		if err != nil {
-			serr = err
-			break
+decode:
+	for i, off := range w.Offsets {
+		ev, err := d.Decode(bytes.Clone(data[off : off+w.Sizes[i]]))
+		for err == nil {
+			got = append(got, keyOf(ev))
+			ev, err = d.NextInPayload()
+			if err == io.EOF {
+				continue decode
+			}
 		}
-		got = append(got, keyOf(ev))
+		serr = err
+		break
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("stream events (-reader +stream):\n%s", diff)
+		t.Errorf("decoder events (-reader +decoder):\n%s", diff)
 	}
 	if !errors.As(serr, &ee) || !errors.Is(serr, ErrCorrupt) || ee.Offset != bombAt || ee.Type != TransactionPayloadEvent {
-		t.Errorf("stream: %v, want ErrCorrupt at the payload at %d", serr, bombAt)
+		t.Errorf("decoder: %v, want ErrCorrupt at the payload at %d", serr, bombAt)
 	}
 }

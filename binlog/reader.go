@@ -75,15 +75,17 @@ type ReaderOptions struct {
 type Reader struct {
 	r    io.Reader
 	opts ReaderOptions
-	st   decodeState
-	off  int64 // offset of the next byte to read from r
-	err  error
+	// dec holds the decoding state (format description, table maps); the
+	// Reader reads the bytes of each event and decodes them with it, in
+	// pooled memory, at the offsets it reads them from.
+	dec Decoder
+	off int64 // offset of the next byte to read from r
+	err error
 	// payload reads the events inside the transaction payload event last
 	// returned, one at a time; nil when there is none.
 	payload *payloadReader
 	started bool
 	hdr     [64]byte
-	buf     []byte
 }
 
 // decodeState is what the decoding of one event depends on: the format
@@ -118,8 +120,8 @@ func NewReader(src io.Reader, opts *ReaderOptions) *Reader {
 	if r.opts.MaxEventSize <= 0 {
 		r.opts.MaxEventSize = DefaultMaxEventSize
 	}
-	r.st.tables = make(map[uint64]*TableMap)
-	r.st.opts = &r.opts
+	r.dec.st.tables = make(map[uint64]*TableMap)
+	r.dec.st.opts = &r.opts
 	return r
 }
 
@@ -130,11 +132,11 @@ func (r *Reader) InputOffset() int64 { return r.off }
 
 // UndecodableValues returns the number of row values kept undecodable so
 // far (ReaderOptions.KeepUndecodable); always 0 without that option.
-func (r *Reader) UndecodableValues() int64 { return r.st.undecodable }
+func (r *Reader) UndecodableValues() int64 { return r.dec.st.undecodable }
 
 // FormatDescription returns the format description in force, nil before
 // the first one is read.
-func (r *Reader) FormatDescription() *FormatDescription { return r.st.fd }
+func (r *Reader) FormatDescription() *FormatDescription { return r.dec.st.fd }
 
 // All returns an iterator over the remaining events. It yields (event, nil)
 // for each event and, if reading fails, one final (nil, err); it stops

@@ -33,7 +33,7 @@ func getMem() *eventMem { return memPool.Get().(*eventMem) }
 // bytes, its Rows payload and every row value, whose bytes point into the
 // raw bytes. After Release, ev, its Payload and everything reached from
 // them must not be used: a later event may overwrite them. Events that were
-// Cloned and events of a live Stream own no pooled memory; for them
+// Cloned and events of a Decoder (a live stream) own no pooled memory; for them
 // Release does nothing. Releasing a TRANSACTION_PAYLOAD event does not
 // disturb the reading of the events inside it.
 //

@@ -60,6 +60,7 @@ import (
 	"github.com/binlogkit/binlogkit/archive"
 	"github.com/binlogkit/binlogkit/archive/s3"
 	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/binlog/live"
 	"github.com/binlogkit/binlogkit/internal/secret"
 )
 
@@ -429,7 +430,7 @@ func (c *config) archive(ctx context.Context, store archive.Store, recipients, i
 			return errors.New("--spool is required with --live")
 		}
 		err := a.RunLive(ctx, &archive.LiveOptions{
-			Stream: binlog.StreamOptions{Flavor: c.flavor, Host: c.live, User: c.user,
+			Stream: live.Options{Flavor: c.flavor, Host: c.live, User: c.user,
 				Password: os.Getenv("MYSQL_PWD")},
 			SpoolDir: c.spool,
 		})

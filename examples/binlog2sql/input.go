@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/binlog/live"
 	"github.com/binlogkit/binlogkit/internal/schemaload"
 	"github.com/go-mysql-org/go-mysql/client"
 )
@@ -190,7 +191,7 @@ func selectFiles(paths []string, start, stop string) ([]string, error) {
 
 // liveInput reads a server's binlogs over the replication protocol.
 type liveInput struct {
-	*binlog.Stream
+	*live.Stream
 	stopFile string
 	stopPos  int64
 	eofFile  string // "" with --stop-never
@@ -316,7 +317,7 @@ func openLive(ctx context.Context, cfg *config, ropts *binlog.ReaderOptions) (*l
 	if strings.HasPrefix(host, "/") {
 		port = 0
 	}
-	opts := &binlog.StreamOptions{
+	opts := &live.Options{
 		Flavor: flavor, Host: host, Port: port, User: cfg.user, Password: cfg.password,
 		ServerID: uint32(cfg.serverID), Position: start, Decode: *ropts,
 		MaxRetries: 5,
@@ -329,7 +330,7 @@ func openLive(ctx context.Context, cfg *config, ropts *binlog.ReaderOptions) (*l
 			return nil, fmt.Errorf("start %s is past the end of the server's binlogs (%s:%d)", start, l.eofFile, l.eofPos)
 		}
 	}
-	if l.Stream, err = binlog.OpenStream(ctx, opts); err != nil {
+	if l.Stream, err = live.Open(ctx, opts); err != nil {
 		return nil, err
 	}
 	return l, nil

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/binlog/live"
 	"github.com/binlogkit/binlogkit/internal/testserver"
 )
 
@@ -65,8 +66,8 @@ func TestServerCheckpointOfAnotherServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	cpPath := filepath.Join(t.TempDir(), "cp.json")
-	streamOf := func(srv *testserver.Server) binlog.StreamOptions {
-		return binlog.StreamOptions{Flavor: "mariadb", Host: "127.0.0.1", Port: uint16(srv.Port()), User: "root",
+	streamOf := func(srv *testserver.Server) live.Options {
+		return live.Options{Flavor: "mariadb", Host: "127.0.0.1", Port: uint16(srv.Port()), User: "root",
 			MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, MaxRetries: 3}
 	}
 	out := &syncBuffer{}

@@ -3,7 +3,7 @@
 // change records (rowevent.AppendChangeJSON), one per line, and keeps a
 // checkpoint to resume from.
 //
-// Pipeline: source (binlog.Stream or binlog.ChainReader) → counting and
+// Pipeline: source (live.Stream or binlog.ChainReader) → counting and
 // heartbeat tap → schema history (binlog.TrackSchema) → binlog.Filter
 // (KeepEmptyTransactions, so checkpoints advance over filtered
 // transactions) → binlog.TxReader → records.
@@ -50,6 +50,7 @@ import (
 	"time"
 
 	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/binlog/live"
 	"github.com/binlogkit/binlogkit/rowevent"
 )
 
@@ -60,7 +61,7 @@ type Config struct {
 	Files []string
 	// Stream configures the live source. Position and GTIDs are overridden
 	// by the checkpoint when there is one.
-	Stream binlog.StreamOptions
+	Stream live.Options
 
 	// CheckpointPath, when not "", is where the checkpoint is loaded from
 	// at the start and saved to (see the package doc). No file there is a
@@ -142,7 +143,7 @@ type runner struct {
 	m       *Metrics
 	now     func() time.Time
 	out     *bufio.Writer
-	stream  *binlog.Stream
+	stream  *live.Stream
 	chain   *binlog.ChainReader
 	history *binlog.SchemaHistory
 	servers *binlog.ServerTracker
@@ -219,7 +220,7 @@ func (r *runner) open(ctx context.Context) error {
 				so.GTIDs = r.cp.GTIDs
 			}
 		}
-		s, err := binlog.OpenStream(ctx, &so)
+		s, err := live.Open(ctx, &so)
 		if err != nil {
 			return err
 		}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/binlog/live"
 	"github.com/binlogkit/binlogkit/internal/testserver"
 	"github.com/google/go-cmp/cmp"
 )
@@ -90,7 +91,7 @@ func TestServerStopResume(t *testing.T) {
 	out := &syncBuffer{}
 	m := &Metrics{}
 	cfg := &Config{
-		Stream: binlog.StreamOptions{Flavor: "mariadb", Host: "127.0.0.1", Port: uint16(srv.Port()), User: "root",
+		Stream: live.Options{Flavor: "mariadb", Host: "127.0.0.1", Port: uint16(srv.Port()), User: "root",
 			MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond},
 		CheckpointPath:  cp,
 		CheckpointEvery: 50 * time.Millisecond,

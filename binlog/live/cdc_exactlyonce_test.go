@@ -1,4 +1,4 @@
-package binlog_test
+package live_test
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/binlog/live"
 	"github.com/binlogkit/binlogkit/internal/testserver"
 	"github.com/google/go-cmp/cmp"
 )
@@ -264,7 +265,7 @@ func TestCDCExactlyOnce(t *testing.T) {
 			}
 		}
 		delivered = delivered[:state.Delivered] // what was not checkpointed is lost with the process
-		s, err := binlog.OpenStream(ctx, opts)
+		s, err := live.Open(ctx, opts)
 		if err != nil {
 			// The server may be restarting.
 			time.Sleep(100 * time.Millisecond)
@@ -276,7 +277,7 @@ func TestCDCExactlyOnce(t *testing.T) {
 		for {
 			tx, err := txr.Next()
 			if err != nil {
-				if !errors.Is(err, binlog.ErrStreamClosed) && ctx.Err() == nil {
+				if !errors.Is(err, live.ErrClosed) && ctx.Err() == nil {
 					t.Fatalf("Next: %v", err)
 				}
 				kills++

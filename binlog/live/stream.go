@@ -1,12 +1,20 @@
-package binlog
+// Package live reads binlog events from a running MySQL or MariaDB server
+// over the replication protocol, as a replica does: Open connects, a
+// Stream delivers the events (decoded by binlog.Decoder, exactly as a
+// binlog.Reader decodes a file) and reconnects when the connection fails.
+//
+// The protocol is go-mysql's (its BinlogSyncer in raw mode) underneath;
+// no go-mysql type appears in this package's API. Errors are told apart
+// with errors.Is against ErrPurged, ErrAccessDenied, ErrServerGone and
+// ErrClosed, and errors.As with *ServerError for the server's code and
+// message.
+package live
 
 import (
 	"context"
 	"crypto/tls"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"iter"
 	"log/slog"
@@ -17,15 +25,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/go-mysql-org/go-mysql/mysql"
 	"github.com/go-mysql-org/go-mysql/replication"
 )
 
-// ErrStreamClosed is returned by Stream.Next after Close.
-var ErrStreamClosed = errors.New("binlog: stream closed")
-
-// StreamOptions configures a live Stream. Zero values give the defaults.
-type StreamOptions struct {
+// Options configures a Stream. Zero values give the defaults.
+type Options struct {
 	// Flavor is "mysql" or "mariadb". It decides how a GTID start is sent
 	// and whether the server sends MariaDB's own events (GTID, annotate
 	// rows) or MySQL-compatible placeholders. Default: "mariadb" when GTIDs
@@ -48,11 +54,11 @@ type StreamOptions struct {
 	// Position is where the stream starts: the first event delivered is the
 	// one at Position (normally a Checkpoint's Position, right after a
 	// commit). A zero Position starts at the first binlog the server has.
-	Position Position
+	Position binlog.Position
 	// GTIDs, when non-nil, starts the stream after the transactions of the
 	// set (a Checkpoint's GTIDs) instead of at Position, and reconnections
 	// resume by GTID set too.
-	GTIDs *GTIDSet
+	GTIDs *binlog.GTIDSet
 
 	// HeartbeatPeriod asks the server for a heartbeat event when it has
 	// nothing to send for that long. Default 10s; negative disables.
@@ -77,12 +83,13 @@ type StreamOptions struct {
 	// and TCP flow control holds the server back. Default 16 MiB.
 	MaxBuffered int64
 
-	// Decode configures event decoding as for a Reader: Schema,
-	// SkipRowValues, IgnoreChecksums, KeepPayloads, KeepUndecodable (with
-	// its Logger) and MaxEventSize (default DefaultMaxEventSize) apply;
-	// Name and NoMagic are ignored. Events larger than MaxEventSize fail,
+	// Decode configures event decoding as for a binlog.Reader (see
+	// binlog.NewDecoder): Schema, SkipRowValues, IgnoreChecksums,
+	// KeepPayloads, KeepUndecodable (with its Logger) and MaxEventSize
+	// (default binlog.DefaultMaxEventSize) apply; Name, NoMagic and
+	// StartOffset are ignored. Events larger than MaxEventSize fail,
 	// but the replication library has already read them into memory.
-	Decode ReaderOptions
+	Decode binlog.ReaderOptions
 
 	// Logger receives the replication library's log lines. nil discards
 	// them.
@@ -90,8 +97,9 @@ type StreamOptions struct {
 }
 
 // A Stream reads events from a live server over the replication protocol
-// (go-mysql's BinlogSyncer underneath; events are decoded by this package,
-// exactly as a Reader decodes a file).
+// (go-mysql's BinlogSyncer underneath; events are decoded by a
+// binlog.Decoder, exactly as a binlog.Reader decodes a file). It is a
+// binlog.Source.
 //
 // Event.File is the binlog file name on the server, Event.Offset and
 // NextPos positions in it, as for a file. The stream delivers the events
@@ -115,15 +123,17 @@ type StreamOptions struct {
 // of the cut group are never completed; a TxReader over the stream drops
 // such a group when the next one starts, and never delivers it.
 //
-// Errors: decoding errors (*EventError) and errors of the initial
-// connection or, after MaxRetries, of reconnection are sticky. Next
-// returns ctx.Err() once the context passed to OpenStream is canceled,
-// and ErrStreamClosed after Close. There is no io.EOF.
+// Errors are sticky: decoding errors (*binlog.EventError); errors the
+// server reports that retrying cannot fix (*ServerError: ErrPurged,
+// ErrAccessDenied), returned at once; and, after MaxRetries failed
+// reconnections, the last failure, wrapped with ErrServerGone. Next
+// returns ctx.Err() once the context passed to Open is canceled, and
+// ErrClosed after Close. There is no io.EOF.
 //
 // A Stream is not safe for concurrent use, except Close, which may be
 // called from another goroutine to stop a blocked Next.
 type Stream struct {
-	opts   StreamOptions
+	opts   Options
 	ctx    context.Context
 	cancel context.CancelFunc
 
@@ -134,23 +144,17 @@ type Stream struct {
 	syncer *replication.BinlogSyncer
 	closed bool
 
-	st      decodeState
-	ropts   ReaderOptions
-	payload *payloadReader // the events inside the last transaction payload
-
-	file    string // current binlog file
-	nextPos int64  // position after the last event received
+	dec       *binlog.Decoder
+	inPayload bool // the events inside the last transaction payload are being read
 
 	// high is the last event delivered (file, offset, payload index):
 	// after a reconnection, events at or before it are not delivered again.
-	high      Position
+	high      binlog.Position
 	highIndex int
 
-	// Commit boundary to resume from.
-	tr        txTracker
-	committed Position
-	gtids     *GTIDSet // executed set at the commit boundary (GTID mode)
-	groupGTID *GTID    // GTID of the open group
+	// Commit boundary to resume from (and executed GTID set there, in
+	// GTID mode).
+	commit *binlog.CommitTracker
 
 	connCancel context.CancelFunc // stops the current connection's goroutines
 
@@ -167,11 +171,15 @@ const (
 	defaultStreamBytes = 16 << 20
 )
 
-// OpenStream connects to the server and starts streaming. It returns an
-// error if the first connection fails (bad address or credentials, a
-// position the server does not have); later failures are retried (see
-// Stream). Canceling ctx stops the stream; the caller must Close it.
-func OpenStream(ctx context.Context, opts *StreamOptions) (*Stream, error) {
+// Open connects to the server and starts streaming. It returns an error if
+// the first connection fails: ErrAccessDenied for bad credentials,
+// ErrServerGone when the server cannot be reached. A position the server
+// no longer has (ErrPurged), or a missing REPLICATION SLAVE privilege
+// (ErrAccessDenied), may be reported by the first Next instead, as the
+// server answers the dump request with the first event. Later failures are
+// retried (see Stream). Canceling ctx stops the stream; the caller must
+// Close it.
+func Open(ctx context.Context, opts *Options) (*Stream, error) {
 	s := &Stream{}
 	if opts != nil {
 		s.opts = *opts
@@ -179,12 +187,12 @@ func OpenStream(ctx context.Context, opts *StreamOptions) (*Stream, error) {
 	o := &s.opts
 	if o.Flavor == "" {
 		o.Flavor = mysql.MySQLFlavor
-		if o.GTIDs != nil && len(o.GTIDs.maria) > 0 {
+		if o.GTIDs != nil && len(o.GTIDs.MariaDB()) > 0 {
 			o.Flavor = mysql.MariaDBFlavor
 		}
 	}
 	if o.Flavor != mysql.MySQLFlavor && o.Flavor != mysql.MariaDBFlavor {
-		return nil, fmt.Errorf("binlog: stream: flavor %q: want %q or %q", o.Flavor, mysql.MySQLFlavor, mysql.MariaDBFlavor)
+		return nil, fmt.Errorf("live: flavor %q: want %q or %q", o.Flavor, mysql.MySQLFlavor, mysql.MariaDBFlavor)
 	}
 	if o.ServerID == 0 {
 		o.ServerID = 1<<30 + rand.Uint32N(1<<30)
@@ -208,20 +216,15 @@ func OpenStream(ctx context.Context, opts *StreamOptions) (*Stream, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	if o.GTIDs != nil {
-		s.gtids = o.GTIDs.Clone()
+	if o.Decode.MaxEventSize <= 0 {
+		o.Decode.MaxEventSize = binlog.DefaultMaxEventSize
 	}
-	s.ropts = o.Decode
-	s.ropts.NoMagic = true
-	if s.ropts.MaxEventSize <= 0 {
-		s.ropts.MaxEventSize = DefaultMaxEventSize
-	}
+	s.dec = binlog.NewDecoder(&o.Decode)
 	// The stream keeps the file name for its whole life: copy it, as a
 	// name read with go-mysql (SHOW MASTER STATUS, GetString) aliases a
 	// result buffer that the next query overwrites.
 	o.Position.File = strings.Clone(o.Position.File)
-	s.committed = o.Position
-	s.file = o.Position.File
+	s.commit = binlog.NewCommitTracker(o.Position, o.GTIDs)
 	s.q = newRawQueue(o.MaxBuffered)
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	if err := s.connect(); err != nil {
@@ -232,7 +235,7 @@ func OpenStream(ctx context.Context, opts *StreamOptions) (*Stream, error) {
 }
 
 // Close stops the stream and closes its connection. It may be called
-// concurrently with Next, which then returns ErrStreamClosed.
+// concurrently with Next, which then returns ErrClosed.
 func (s *Stream) Close() error {
 	s.mu.Lock()
 	s.closed = true
@@ -252,26 +255,37 @@ func (s *Stream) Reconnects() int { return s.reconnects }
 // All returns an iterator over the stream's events. It yields (event, nil)
 // for each event and, when the stream fails or is closed, one final (nil,
 // err). It is single-use, like Next.
-func (s *Stream) All() iter.Seq2[*Event, error] {
-	return seq(s.Next)
+func (s *Stream) All() iter.Seq2[*binlog.Event, error] {
+	return func(yield func(*binlog.Event, error) bool) {
+		for {
+			ev, err := s.Next()
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(ev, nil) {
+				return
+			}
+		}
+	}
 }
 
-var _ Source = (*Stream)(nil)
+var _ binlog.Source = (*Stream)(nil)
 
 // Next returns the next event, blocking until one arrives.
-func (s *Stream) Next() (*Event, error) {
+func (s *Stream) Next() (*binlog.Event, error) {
 	if s.err != nil {
 		return nil, s.err
 	}
 	for {
-		if p := s.payload; p != nil {
-			ev, err := s.st.nextInPayload(p, false)
+		if s.inPayload {
+			ev, err := s.dec.NextInPayload()
 			if err == io.EOF {
-				s.payload = nil
+				s.inPayload = false
 				continue
 			}
 			if err != nil {
-				return nil, s.fail(&EventError{File: p.file, Offset: p.offset, Type: TransactionPayloadEvent, Err: err})
+				return nil, s.fail(err)
 			}
 			if s.deliverable(ev) {
 				return ev, nil
@@ -291,11 +305,16 @@ func (s *Stream) Next() (*Event, error) {
 			}
 			continue
 		}
-		ev, err := s.decode(it.data)
+		ev, err := s.dec.Decode(it.data)
 		if err != nil {
 			return nil, s.fail(err)
 		}
-		if ev != nil && s.deliverable(ev) {
+		if ev == nil {
+			continue // the fake rotate that starts a connection
+		}
+		_, s.inPayload = ev.Payload.(*binlog.TransactionPayload)
+		s.inPayload = s.inPayload && !s.opts.Decode.KeepPayloads
+		if s.deliverable(ev) {
 			return ev, nil
 		}
 	}
@@ -311,104 +330,21 @@ func (s *Stream) doneErr() error {
 	closed := s.closed
 	s.mu.Unlock()
 	if closed {
-		return ErrStreamClosed
+		return ErrClosed
 	}
 	if err := s.ctx.Err(); err != nil {
 		return err
 	}
-	return ErrStreamClosed
-}
-
-// decode turns the raw bytes of one event into an Event, tracking the
-// current file and position. It returns nil for an event consumed here (a
-// fake rotate).
-func (s *Stream) decode(raw []byte) (*Event, error) {
-	if len(raw) < minHeaderLen {
-		return nil, &EventError{File: s.file, Offset: s.nextPos, Err: fmt.Errorf("%w: %d-byte event from the server", ErrTruncated, len(raw))}
-	}
-	h := parseHeader(raw)
-	if int64(h.EventSize) != int64(len(raw)) {
-		return nil, &EventError{File: s.file, Offset: s.nextPos, Type: h.Type,
-			Err: fmt.Errorf("%w: header says %d bytes, server sent %d", ErrEventTooLarge, h.EventSize, len(raw))}
-	}
-	if int64(len(raw)) > s.ropts.MaxEventSize {
-		return nil, &EventError{File: s.file, Offset: s.nextPos, Type: h.Type,
-			Err: fmt.Errorf("%w: %d bytes, over StreamOptions.Decode.MaxEventSize (%d)", ErrEventTooLarge, len(raw), s.ropts.MaxEventSize)}
-	}
-	size := int64(len(raw))
-	ev := &Event{Header: h, File: s.file, Raw: raw}
-	switch {
-	case h.Type == FormatDescriptionEvent && h.LogPos == 0:
-		// Sent at the start of a connection, from the start of the file.
-		ev.Offset = 4
-	case h.LogPos == 0 || h.Type == HeartbeatEvent || h.Type == HeartbeatEventV2:
-		ev.Offset = s.nextPos
-	default:
-		ev.Offset = int64(h.LogPos) - size
-	}
-	ev.NextPos = ev.Offset + size
-	// Events the server makes up for this connection (fake rotate,
-	// heartbeats, artificial events) carry a checksum only if the
-	// connection asked for one; tell by the bytes.
-	synthetic := h.Type == HeartbeatEvent || h.Type == HeartbeatEventV2 || h.Flags&0x20 != 0 ||
-		h.Type == RotateEvent && (h.Timestamp == 0 || h.LogPos == 0)
-	top := true
-	if synthetic && s.st.fd != nil && s.st.fd.ChecksumAlg == ChecksumCRC32 && !crcMatches(raw) {
-		top = false
-	}
-	hlen := minHeaderLen
-	if fd := s.st.fd; fd != nil && h.Type != FormatDescriptionEvent && int(fd.HeaderLength) > minHeaderLen {
-		hlen = int(fd.HeaderLength)
-	}
-	if len(raw) < hlen {
-		return nil, &EventError{File: s.file, Offset: ev.Offset, Type: h.Type, Err: corruptf("event of %d bytes", len(raw))}
-	}
-	if err := s.st.decode(ev, hlen, !s.ropts.IgnoreChecksums, top); err != nil {
-		return nil, &EventError{File: s.file, Offset: ev.Offset, Type: h.Type, Err: err}
-	}
-	switch p := ev.Payload.(type) {
-	case *Rotate:
-		if h.Timestamp == 0 || h.LogPos == 0 {
-			// Fake rotate: where this connection starts.
-			s.file, s.nextPos = p.NextFile, int64(p.Position)
-			return nil, nil
-		}
-	case *Heartbeat:
-		ev.NextPos = ev.Offset
-		if h.LogPos != 0 {
-			ev.Offset, ev.NextPos = int64(h.LogPos), int64(h.LogPos)
-		}
-		return ev, nil
-	case *TransactionPayload:
-		if !s.ropts.KeepPayloads {
-			pr, err := s.st.openPayload(ev, p)
-			if err != nil {
-				return nil, &EventError{File: s.file, Offset: ev.Offset, Type: h.Type, Err: err}
-			}
-			s.payload = pr
-		}
-	}
-	if h.Type != FormatDescriptionEvent || h.LogPos != 0 {
-		s.nextPos = ev.NextPos
-	}
-	if r, ok := ev.Payload.(*Rotate); ok {
-		s.file, s.nextPos = r.NextFile, int64(r.Position)
-	}
-	return ev, nil
-}
-
-func crcMatches(raw []byte) bool {
-	n := len(raw) - 4
-	return n >= minHeaderLen && crc32.ChecksumIEEE(raw[:n]) == binary.LittleEndian.Uint32(raw[n:])
+	return ErrClosed
 }
 
 // deliverable reports whether ev is new (not delivered before a
 // reconnection) and, if so, records it as delivered.
-func (s *Stream) deliverable(ev *Event) bool {
-	if _, ok := ev.Payload.(*Heartbeat); ok {
+func (s *Stream) deliverable(ev *binlog.Event) bool {
+	if _, ok := ev.Payload.(*binlog.Heartbeat); ok {
 		return true
 	}
-	p := Position{File: ev.File, Offset: ev.Offset}
+	p := binlog.Position{File: ev.File, Offset: ev.Offset}
 	if !s.high.IsZero() {
 		c := p.Compare(s.high)
 		if c < 0 || c == 0 && ev.PayloadIndex <= s.highIndex {
@@ -416,38 +352,8 @@ func (s *Stream) deliverable(ev *Event) bool {
 		}
 	}
 	s.high, s.highIndex = p, ev.PayloadIndex
-	s.trackCommit(ev)
+	s.commit.Add(ev)
 	return true
-}
-
-// trackCommit follows group boundaries to know where to resume after a
-// failure.
-func (s *Stream) trackCommit(ev *Event) {
-	step := s.tr.step(ev)
-	switch step {
-	case stepStart:
-		s.groupGTID, _ = ev.Payload.(*GTID)
-	case stepCommit, stepRollback:
-		if s.gtids != nil && s.groupGTID != nil {
-			g := s.groupGTID
-			if g.MariaDB && g.ServerID == 0 {
-				c := *g
-				c.ServerID = ev.Header.ServerID
-				g = &c
-			}
-			s.gtids.Add(g)
-		}
-		s.groupGTID = nil
-		s.committed = Position{File: ev.File, Offset: ev.NextPos}
-	case stepControl:
-		if !s.tr.open && ev.PayloadIndex == 0 {
-			if r, ok := ev.Payload.(*Rotate); ok {
-				s.committed = Position{File: r.NextFile, Offset: int64(r.Position)}
-			} else if _, ok := ev.Payload.(*FormatDescription); !ok {
-				s.committed = Position{File: ev.File, Offset: ev.NextPos}
-			}
-		}
-	}
 }
 
 // connect starts a new replication connection from the commit boundary.
@@ -498,9 +404,9 @@ func (s *Stream) connect() error {
 
 	// A fresh decoding state per connection: the server starts each one
 	// with a fake rotate and the file's format description.
-	s.st = decodeState{tables: make(map[uint64]*TableMap), opts: &s.ropts}
-	s.payload = nil
-	s.file, s.nextPos = s.committed.File, s.committed.Offset
+	committed := s.commit.Position()
+	s.dec.Reset(committed)
+	s.inPayload = false
 
 	sy := replication.NewBinlogSyncer(cfg)
 	type result struct {
@@ -510,14 +416,14 @@ func (s *Stream) connect() error {
 	done := make(chan result, 1)
 	go func() {
 		var r result
-		if s.gtids != nil {
+		if gtids := s.commit.GTIDs(); gtids != nil {
 			var set mysql.GTIDSet
-			set, r.err = mysql.ParseGTIDSet(o.Flavor, s.gtids.String())
+			set, r.err = mysql.ParseGTIDSet(o.Flavor, gtids.String())
 			if r.err == nil {
 				r.st, r.err = sy.StartSyncGTID(set)
 			}
 		} else {
-			pos := mysql.Position{Name: s.committed.File, Pos: uint32(s.committed.Offset)}
+			pos := mysql.Position{Name: committed.File, Pos: uint32(committed.Offset)}
 			r.st, r.err = sy.StartSync(pos)
 		}
 		done <- r
@@ -533,14 +439,14 @@ func (s *Stream) connect() error {
 	if r.err != nil {
 		sy.Close()
 		ccancel()
-		return fmt.Errorf("binlog: stream: connect to %s: %w", net.JoinHostPort(host, strconv.Itoa(int(port))), r.err)
+		return connectError(net.JoinHostPort(host, strconv.Itoa(int(port))), r.err)
 	}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		sy.Close()
 		ccancel()
-		return ErrStreamClosed
+		return ErrClosed
 	}
 	s.syncer = sy
 	s.connCancel = ccancel
@@ -571,13 +477,13 @@ func (s *Stream) reconnect(cause error) error {
 	if sy != nil {
 		sy.Close()
 	}
-	s.lastErr = cause
+	s.lastErr = fmt.Errorf("live: replication connection: %w", convert(cause))
 	for {
-		if isFatalReplicationError(s.lastErr) {
-			return fmt.Errorf("binlog: stream: %w", s.lastErr)
+		if isFatal(s.lastErr) {
+			return s.lastErr
 		}
 		if s.opts.MaxRetries > 0 && s.retries >= s.opts.MaxRetries {
-			return fmt.Errorf("binlog: stream: giving up after %d reconnection attempts: %w", s.retries, s.lastErr)
+			return &goneError{msg: fmt.Sprintf("live: giving up after %d reconnection attempts", s.retries), err: s.lastErr}
 		}
 		d := s.opts.MinBackoff << min(s.retries, 30)
 		if d <= 0 || d > s.opts.MaxBackoff {
@@ -603,22 +509,6 @@ func (s *Stream) reconnect(cause error) error {
 		}
 		s.lastErr = err
 	}
-}
-
-// isFatalReplicationError reports errors that retrying cannot fix: bad
-// credentials, a position or GTID the server does not have.
-func isFatalReplicationError(err error) bool {
-	var me *mysql.MyError
-	if !errors.As(err, &me) {
-		return false
-	}
-	switch me.Code {
-	case 1045, // access denied
-		1227, // missing privilege
-		1236: // fatal error reading binlog (purged, impossible position, GTID gap)
-		return true
-	}
-	return false
 }
 
 type handlerFunc func(*replication.BinlogEvent) error

@@ -1,4 +1,4 @@
-package binlog_test
+package live_test
 
 import (
 	"context"
@@ -11,12 +11,13 @@ import (
 	"time"
 
 	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/binlog/live"
 	"github.com/binlogkit/binlogkit/internal/testserver"
 )
 
 // streamOpts returns options for a stream from srv.
-func streamOpts(srv *testserver.Server) *binlog.StreamOptions {
-	return &binlog.StreamOptions{
+func streamOpts(srv *testserver.Server) *live.Options {
+	return &live.Options{
 		Flavor:     "mariadb",
 		Host:       "127.0.0.1",
 		Port:       uint16(srv.Port()),
@@ -34,7 +35,7 @@ func TestStreamDump(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	s, err := binlog.OpenStream(ctx, streamOpts(srv))
+	s, err := live.Open(ctx, streamOpts(srv))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +96,7 @@ func TestStreamReconnectNoDuplicates(t *testing.T) {
 				c.Close()
 				opts.Position = binlog.Position{File: f, Offset: p}
 			}
-			s, err := binlog.OpenStream(ctx, opts)
+			s, err := live.Open(ctx, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -193,7 +194,7 @@ func TestStreamBigTransaction(t *testing.T) {
 	defer cancel()
 	opts := streamOpts(srv)
 	opts.MaxBuffered = 4 << 20
-	s, err := binlog.OpenStream(ctx, opts)
+	s, err := live.Open(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -114,9 +114,6 @@ func (a *Archiver) ArchiveIndex(ctx context.Context, indexPath string) (*Report,
 	return rep, err
 }
 
-// maxIndexSize bounds the size of an index file.
-const maxIndexSize = 64 << 20
-
 // ArchiveFiles archives the files at paths, in order; every one must be
 // closed (the server has moved on to a later file). A file already archived
 // with the same contents is a no-op; with other contents it is refused with

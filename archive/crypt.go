@@ -198,7 +198,7 @@ func parseIdentities(identities []string) ([]age.Identity, error) {
 			}
 			id, err := age.ParseX25519Identity(l)
 			if err != nil {
-				return nil, fmt.Errorf("archive: bad age identity %d, line %d: not an age secret key (AGE-SECRET-KEY-1...) nor %s...",
+				return nil, fmt.Errorf("archive: bad age identity %d, line %d: neither an age secret key (AGE-SECRET-KEY-1...) nor a passphrase (%s...)",
 					i+1, line, PassphrasePrefix)
 			}
 			ids = append(ids, id)

@@ -140,7 +140,7 @@ func TestRestoreBomb(t *testing.T) {
 			t.Errorf("error %q does not give the record's size %d", err, recorded)
 		}
 	}
-	restore := func(t *testing.T, s Store, rec *Record) (err error, peak int64, alloc uint64) {
+	restore := func(t *testing.T, s Store, rec *Record) (peak int64, alloc uint64, err error) {
 		dir := t.TempDir()
 		w := watchDir(dir, 0, nil)
 		alloc = allocated(func() {
@@ -150,12 +150,12 @@ func TestRestoreBomb(t *testing.T) {
 		if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 			t.Errorf("the failed restore left %d files", len(ents))
 		}
-		return err, peak, alloc
+		return peak, alloc, err
 	}
 
 	t.Run("Restore", func(t *testing.T) {
 		s, rec := bombStore(t, bomb, recorded)
-		err, peak, alloc := restore(t, s, rec)
+		peak, alloc, err := restore(t, s, rec)
 		t.Logf("error: %v; restore directory peak %d bytes; allocated %d bytes", err, peak, alloc)
 		if peak > recorded+slack {
 			t.Errorf("the restore directory grew to %d bytes; the record says %d", peak, recorded)
@@ -183,7 +183,7 @@ func TestRestoreBomb(t *testing.T) {
 		// The frame asks for a 128 MiB window, which the decoder would
 		// allocate: refused for an object whose record says 392 bytes.
 		s, rec := bombStore(t, zstdBomb(t, 64<<20, "--zstd=wlog=27"), recorded)
-		err, peak, alloc := restore(t, s, rec)
+		peak, alloc, err := restore(t, s, rec)
 		t.Logf("error: %v; restore directory peak %d bytes; allocated %d bytes", err, peak, alloc)
 		if peak > recorded+slack {
 			t.Errorf("the restore directory grew to %d bytes; the record says %d", peak, recorded)

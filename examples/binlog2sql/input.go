@@ -297,7 +297,7 @@ func openLive(ctx context.Context, cfg *config, ropts *binlog.ReaderOptions) (*l
 		if err != nil {
 			return nil, err
 		}
-		if row == nil || len(row) < 2 {
+		if len(row) < 2 {
 			return nil, errors.New("SHOW MASTER STATUS: no binary log (is log_bin on?)")
 		}
 		l.eofFile = row[0]

@@ -82,7 +82,7 @@ type Checkpoint struct {
 	// without it.
 	Server ServerIdentity
 	// Extra is opaque caller state saved and loaded with the checkpoint, in
-	// the same atomic write: for example the JSON of a SchemaHistory, so
+	// the same atomic write: for example the JSON of a schemahistory.History, so
 	// that the schema and the position can never disagree. It must be valid
 	// JSON, not null, when set; it is loaded back compacted.
 	Extra json.RawMessage

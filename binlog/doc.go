@@ -131,8 +131,8 @@
 //	}
 //	src, _ := live.Open(ctx, opts)            // or Open, OpenChain
 //	srv := binlog.TrackServer(src, last)      // refuses a log that is not last's
-//	hist := binlog.NewSchemaHistory()         // also live.Options.Decode.Schema
-//	f := binlog.NewFilter(binlog.TrackSchema(srv, hist), &binlog.FilterOptions{IncludeTables: []string{"shop.*"}})
+//	hist := schemahistory.New()               // also live.Options.Decode.Schema
+//	f := binlog.NewFilter(schemahistory.Track(srv, hist), &binlog.FilterOptions{IncludeTables: []string{"shop.*"}})
 //	txs := binlog.NewTxReader(f, &binlog.TxOptions{MaxBuffered: 64 << 20})
 //	for tx, err := range txs.All() {
 //		... handle tx.Events ...
@@ -167,11 +167,13 @@
 //   - Transactions larger than TxOptions.MaxBuffered arrive in chunks
 //     (Tx.Partial), so memory stays bounded by that size, not by the
 //     transaction.
-//   - The schema history (SchemaHistory) applies CREATE/ALTER/RENAME/DROP as
-//     they pass, so column names and types are those of the table when the
-//     row was written, not today's; it is saved with the checkpoint
-//     (Checkpoint.Extra). A table map that disagrees with the history or a
-//     Schema fails with ErrSchemaMismatch naming the table and position.
+//   - The schema history (package binlog/schemahistory, which brings in the
+//     TiDB SQL parser; this package does not) applies
+//     CREATE/ALTER/RENAME/DROP as they pass, so column names and types are
+//     those of the table when the row was written, not today's; it is saved
+//     with the checkpoint (Checkpoint.Extra). A table map that disagrees
+//     with the history or a Schema fails with ErrSchemaMismatch naming the
+//     table and position, unless the Schema's MismatchPolicy skips it.
 //   - Filters keep transaction boundaries: position, time, GTID and server
 //     id filters act on whole transactions, table and statement-kind
 //     filters drop the events inside a transaction but keep its GTID, BEGIN

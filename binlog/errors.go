@@ -38,6 +38,11 @@ var (
 	// ErrUnsupported: a valid construct this package does not decode (an old
 	// binlog version, an unknown compression algorithm, ...).
 	ErrUnsupported = errors.New("binlog: unsupported")
+	// ErrSchemaMismatch: a TABLE_MAP event's column count differs from the
+	// definition of the table given by ReaderOptions.Schema (or by the
+	// schema history of package schemahistory), so the Schema cannot say
+	// which column is which.
+	ErrSchemaMismatch = errors.New("binlog: row image does not match the known schema")
 	// ErrUndecodable: a KindUndecodable value (ReaderOptions.KeepUndecodable)
 	// was asked for a form it has not, by Value.MarshalJSON. Not returned
 	// by a Reader.

@@ -458,22 +458,33 @@ func applyDefaultCharset(cols []Column, v []byte, sel func(*Column) bool) error 
 	return nil
 }
 
-// mismatchSkipper is implemented by a Schema that handles definitions
-// disagreeing with the table map itself (SchemaHistory with SkipMismatch:
-// its tracker drops the events).
-type mismatchSkipper interface{ skipMismatch() bool }
+// MismatchPolicy is an optional interface of a Schema: it says what the
+// Reader (or the live stream) does when the Schema's definition of a table
+// has another column count than the TABLE_MAP event.
+//
+// A Schema that does not implement MismatchPolicy, or whose
+// SkipSchemaMismatch returns false, makes the Reader fail with
+// ErrSchemaMismatch naming the table. When SkipSchemaMismatch returns true
+// the Reader keeps the table map as decoded, without the Schema's names,
+// and leaves the mismatch to the Schema's owner (the history of package
+// schemahistory, with SkipMismatch, drops the table map and its rows
+// events in its Tracker). Wrappers that embed such a Schema inherit the
+// policy.
+type MismatchPolicy interface {
+	SkipSchemaMismatch() bool
+}
 
 // mergeSchema fills what the table map lacks from the Schema. A definition
 // with another column count than the table map is never merged: the
 // Reader fails with ErrSchemaMismatch, naming the table, unless the Schema
-// says it handles the mismatch itself.
+// says it handles the mismatch itself (MismatchPolicy).
 func mergeSchema(tm *TableMap, s Schema) error {
 	ti, err := s.Table(tm.Schema, tm.Table)
 	if err != nil || ti == nil {
 		return err
 	}
 	if len(ti.Columns) != len(tm.Columns) {
-		if ms, ok := s.(mismatchSkipper); ok && ms.skipMismatch() {
+		if mp, ok := s.(MismatchPolicy); ok && mp.SkipSchemaMismatch() {
 			return nil
 		}
 		return fmt.Errorf("%w: %s.%s: the table map has %d columns, the schema %d",

@@ -43,7 +43,7 @@ func runContext(ctx context.Context, cfg *config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	events, stop := prefetch(&historyInput{input: src, h: schema.SchemaHistory}, cfg.live())
+	events, stop := prefetch(&historyInput{input: src, h: schema.history}, cfg.live())
 	defer stop()
 	r := &runner{cfg: cfg, schema: schema, loc: cfg.loc, out: rowevent.AppendHeader(nil)}
 	if r.loc == nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/binlog/schemahistory"
 	"github.com/binlogkit/binlogkit/flashback"
 )
 
@@ -13,31 +14,35 @@ import (
 // definitions. The Reader uses it only for what a table map lacks, so the
 // names of a binlog_row_metadata=FULL binlog win.
 //
-// The history is embedded, not a field, and has SkipMismatch set: through
-// it the Reader leaves a table map whose column count differs from the
-// definition as the binlog wrote it, instead of failing (see
-// binlog.SchemaHistory.SkipMismatch). A FULL binlog then keeps its own
+// Its mismatch policy (binlog.MismatchPolicy) is to skip: the Reader
+// leaves a table map whose column count differs from the definition as the
+// binlog wrote it, instead of failing. A FULL binlog then keeps its own
 // names for a table altered since; a MINIMAL or NO_LOG one has no names
-// for it, and run says why (namesError). The history's events are never
-// dropped: it is fed by historyInput, not binlog.TrackSchema.
+// for it, and run says why (namesError). No event is dropped: the history
+// is fed by historyInput, not schemahistory.Track.
 type readerSchema struct {
-	*binlog.SchemaHistory
+	history    *schemahistory.History
 	server     binlog.StaticSchema // nil without a server
 	serverAddr string
 }
 
-var _ binlog.Schema = (*readerSchema)(nil)
+var (
+	_ binlog.Schema         = (*readerSchema)(nil)
+	_ binlog.MismatchPolicy = (*readerSchema)(nil)
+)
 
 func newReaderSchema(server binlog.StaticSchema, addr string) *readerSchema {
-	h := binlog.NewSchemaHistory()
-	h.SkipMismatch = true
-	return &readerSchema{SchemaHistory: h, server: server, serverAddr: addr}
+	return &readerSchema{history: schemahistory.New(), server: server, serverAddr: addr}
 }
+
+// SkipSchemaMismatch implements binlog.MismatchPolicy: a definition that
+// disagrees with the table map is left unmerged, never an error.
+func (s *readerSchema) SkipSchemaMismatch() bool { return true }
 
 // Table implements binlog.Schema: the history's definition, else the
 // server's.
 func (s *readerSchema) Table(db, table string) (*binlog.TableInfo, error) {
-	if ti, err := s.SchemaHistory.Table(db, table); ti != nil || err != nil {
+	if ti, err := s.history.Table(db, table); ti != nil || err != nil {
 		return ti, err
 	}
 	return s.server.Table(db, table)
@@ -49,7 +54,7 @@ func (s *readerSchema) Table(db, table string) (*binlog.TableInfo, error) {
 // prefetch goroutine, as the Reader does.
 type historyInput struct {
 	input
-	h *binlog.SchemaHistory
+	h *schemahistory.History
 }
 
 func (in *historyInput) Next() (*binlog.Event, error) {
@@ -70,7 +75,7 @@ func namesError(cfg *config, s *readerSchema, ev *binlog.Event, tm *binlog.Table
 	name := tm.Schema + "." + tm.Table
 	const positional = "--positional-names writes @1, @2, ... instead"
 	var why string
-	hist, _ := s.SchemaHistory.Table(tm.Schema, tm.Table)
+	hist, _ := s.history.Table(tm.Schema, tm.Table)
 	srv, _ := s.server.Table(tm.Schema, tm.Table)
 	switch {
 	case hist != nil:

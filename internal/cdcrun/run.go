@@ -4,7 +4,7 @@
 // checkpoint to resume from.
 //
 // Pipeline: source (live.Stream or binlog.ChainReader) → counting and
-// heartbeat tap → schema history (binlog.TrackSchema) → binlog.Filter
+// heartbeat tap → schema history (schemahistory.Track) → binlog.Filter
 // (KeepEmptyTransactions, so checkpoints advance over filtered
 // transactions) → binlog.TxReader → records.
 //
@@ -51,6 +51,7 @@ import (
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/binlog/live"
+	"github.com/binlogkit/binlogkit/binlog/schemahistory"
 	"github.com/binlogkit/binlogkit/rowevent"
 )
 
@@ -145,7 +146,7 @@ type runner struct {
 	out     *bufio.Writer
 	stream  *live.Stream
 	chain   *binlog.ChainReader
-	history *binlog.SchemaHistory
+	history *schemahistory.History
 	servers *binlog.ServerTracker
 	txr     *binlog.TxReader
 
@@ -178,7 +179,7 @@ func (r *runner) open(ctx context.Context) error {
 		decode = &cfg.Stream.Decode
 	}
 	if !cfg.NoSchemaHistory {
-		r.history = binlog.NewSchemaHistory()
+		r.history = schemahistory.New()
 		if r.cp != nil && len(r.cp.Extra) > 0 {
 			var ex extraState
 			if err := json.Unmarshal(r.cp.Extra, &ex); err != nil {
@@ -232,7 +233,7 @@ func (r *runner) open(ctx context.Context) error {
 	r.servers = binlog.TrackServer(src, r.cp)
 	src = r.servers
 	if r.history != nil {
-		src = binlog.TrackSchema(src, r.history)
+		src = schemahistory.Track(src, r.history)
 	}
 	src = binlog.NewFilter(src, &fopts)
 	topts := &binlog.TxOptions{MaxBuffered: cfg.MaxTxBytes}

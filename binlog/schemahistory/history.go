@@ -1,4 +1,16 @@
-package binlog
+// Package schemahistory follows the DDL statements of a binlog (CREATE,
+// ALTER, RENAME and DROP TABLE, CREATE/ALTER/DROP DATABASE) so that the rows
+// events of a binlog written with binlog_row_metadata=MINIMAL or NO_LOG get
+// the column names, signedness, charsets, ENUM/SET members and primary key
+// the table had when they were written.
+//
+// A History is a binlog.Schema: set it as binlog.ReaderOptions.Schema (or
+// the live stream's Decode.Schema) and wrap the reader with Track, which
+// applies each Query event to the history before the next TABLE_MAP event
+// is decoded. Statements are parsed with the TiDB SQL parser, which is why
+// this is a package of its own: package binlog does not import it. See
+// History for what the parser changes process-wide.
+package schemahistory
 
 import (
 	"encoding/json"
@@ -9,36 +21,37 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/binlogkit/binlogkit/binlog"
 )
 
-// Schema history errors.
+// Errors.
 var (
-	// ErrSchemaMismatch: a TABLE_MAP event's column count differs from the
-	// schema history's definition of the table, so the history cannot say
-	// which column is which. Returned by the Source of TrackSchema.
-	ErrSchemaMismatch = errors.New("binlog: row image does not match the known schema")
-	// ErrSchemaUnknown: a table's definition is unknown because a DDL
+	// ErrUnknown: a table's definition is unknown because a DDL
 	// statement on it could not be parsed, and a TABLE_MAP event for it
-	// arrived. Returned by the Source of TrackSchema.
-	ErrSchemaUnknown = errors.New("binlog: table schema unknown after an unparsed DDL statement")
+	// arrived. Returned by the Source of Track. A TABLE_MAP event whose
+	// column count differs from the history's definition fails with
+	// binlog.ErrSchemaMismatch instead.
+	ErrUnknown = errors.New("schemahistory: table schema unknown after an unparsed DDL statement")
 )
 
-// SchemaHistory tracks table definitions through the DDL statements of a
+// History tracks table definitions through the DDL statements of a
 // binlog, so that rows events get the column names, signedness, charsets,
 // ENUM/SET members and primary key the table had when they were written,
 // even with binlog_row_metadata=MINIMAL or NO_LOG.
 //
-// It implements Schema. Feed it every Query event in log order (Apply), or
-// wrap the source with TrackSchema, and set the same history as
-// ReaderOptions.Schema (or the live stream's Schema option):
+// It implements binlog.Schema and binlog.MismatchPolicy. Feed it every
+// Query event in log order (Apply), or wrap the source with Track, and set
+// the same history as binlog.ReaderOptions.Schema (or the live stream's
+// Decode.Schema option):
 //
-//	h := binlog.NewSchemaHistory()
+//	h := schemahistory.New()
 //	r := binlog.NewReader(f, &binlog.ReaderOptions{Schema: h})
-//	src := binlog.TrackSchema(r, h)
+//	src := schemahistory.Track(r, h)
 //	for ev, err := range src.All() { ... }
 //
 // The Reader resolves a TABLE_MAP event when it decodes it, inside Next;
-// the DDL statement before it has already passed through TrackSchema by
+// the DDL statement before it has already passed through Track by
 // then, so the history is current.
 //
 // Understood statements: CREATE TABLE (column list, LIKE; CREATE ... SELECT
@@ -51,7 +64,7 @@ var (
 // Statements are parsed with the TiDB SQL parser. A DDL statement it
 // rejects (some MariaDB syntax: system versioning, INET4, ...) is not an
 // error: Apply records a Warning and marks the table(s) the statement names
-// unknown, so that rows events for them fail with ErrSchemaUnknown (or are
+// unknown, so that rows events for them fail with ErrUnknown (or are
 // skipped, see SkipMismatch) rather than being decoded with a stale
 // definition. Seeding the table again (SeedDDL) makes it known.
 //
@@ -67,25 +80,35 @@ var (
 // Names: database and table names are compared as given, then without
 // regard to case; column names without regard to case.
 //
-// A SchemaHistory is safe for concurrent use. To use the TiDB parser with
-// MariaDB charsets it registers the charsets and collation names it meets
-// with the parser's charset package (charset.AddCharset/AddCollation),
-// which is process-wide.
-type SchemaHistory struct {
-	// SkipMismatch makes the Source of TrackSchema drop a TABLE_MAP event
-	// that disagrees with the history (ErrSchemaMismatch, ErrSchemaUnknown)
+// A History is safe for concurrent use.
+//
+// Process-wide effects: the TiDB parser knows only a few charsets and
+// MySQL's collations, and looks them up in global tables. So that MariaDB
+// DDL parses, the first DDL statement a History parses registers the
+// charsets of MySQL and MariaDB that the parser lacks (armscii8, cp1251,
+// ...), and each statement registers the MariaDB collation names it names
+// (utf8mb4_uca1400_ai_ci, ...) with ids from 1<<24 up, through the parser's
+// charset.AddCharset and charset.AddCollation; another user of the TiDB
+// parser in the same program then sees these charsets and collations
+// accepted too. Importing this package also imports the parser's
+// test_driver, which sets the parser's value expression hooks
+// (ast.NewValueExpr, ...) in its init; a program that also imports TiDB's
+// own driver (pkg/types/parser_driver) gets whichever initializes last.
+type History struct {
+	// SkipMismatch makes the Source of Track drop a TABLE_MAP event
+	// that disagrees with the history (binlog.ErrSchemaMismatch, ErrUnknown)
 	// and the rows events that use it, recording a Warning, instead of
 	// failing. It is not persisted.
 	SkipMismatch bool
 
 	mu       sync.Mutex
 	dbs      map[string]*shDB
-	warnings []SchemaWarning
+	warnings []Warning
 	p        *ddlParser
 }
 
-// SchemaWarning records a statement or event the history could not handle.
-type SchemaWarning struct {
+// Warning records a statement or event the history could not handle.
+type Warning struct {
 	File   string // "" for seeded statements
 	Offset int64
 	Query  string   // the statement, for DDL; "" otherwise
@@ -93,7 +116,7 @@ type SchemaWarning struct {
 	Err    error
 }
 
-func (w SchemaWarning) String() string {
+func (w Warning) String() string {
 	return fmt.Sprintf("%s:%d: %v (tables %s)", w.File, w.Offset, w.Err, strings.Join(w.Tables, ", "))
 }
 
@@ -115,31 +138,31 @@ type shTable struct {
 }
 
 type shColumn struct {
-	Name        string     `json:"name"`
-	Type        ColumnType `json:"type"`
-	Unsigned    bool       `json:"unsigned,omitempty"`
-	Collation   string     `json:"collation,omitempty"` // resolved collation name, "" unknown or not text
-	CollationID uint16     `json:"collation_id,omitempty"`
-	Enum        []string   `json:"enum,omitempty"`
-	Set         []string   `json:"set,omitempty"`
+	Name        string            `json:"name"`
+	Type        binlog.ColumnType `json:"type"`
+	Unsigned    bool              `json:"unsigned,omitempty"`
+	Collation   string            `json:"collation,omitempty"` // resolved collation name, "" unknown or not text
+	CollationID uint16            `json:"collation_id,omitempty"`
+	Enum        []string          `json:"enum,omitempty"`
+	Set         []string          `json:"set,omitempty"`
 }
 
-// NewSchemaHistory returns an empty history.
-func NewSchemaHistory() *SchemaHistory {
-	return &SchemaHistory{dbs: make(map[string]*shDB)}
+// New returns an empty history.
+func New() *History {
+	return &History{dbs: make(map[string]*shDB)}
 }
 
-func (h *SchemaHistory) init() {
+func (h *History) init() {
 	if h.dbs == nil {
 		h.dbs = make(map[string]*shDB)
 	}
 }
 
-var _ Schema = (*SchemaHistory)(nil)
+var _ binlog.Schema = (*History)(nil)
 
 // Table implements Schema. It returns (nil, nil) for a table the history
-// does not know, or knows to be unknown (see ErrSchemaUnknown).
-func (h *SchemaHistory) Table(db, table string) (*TableInfo, error) {
+// does not know, or knows to be unknown (see ErrUnknown).
+func (h *History) Table(db, table string) (*binlog.TableInfo, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	t := h.lookup(db, table)
@@ -149,10 +172,10 @@ func (h *SchemaHistory) Table(db, table string) (*TableInfo, error) {
 	return t.info(), nil
 }
 
-func (t *shTable) info() *TableInfo {
-	ti := &TableInfo{Columns: make([]ColumnInfo, len(t.Columns))}
+func (t *shTable) info() *binlog.TableInfo {
+	ti := &binlog.TableInfo{Columns: make([]binlog.ColumnInfo, len(t.Columns))}
 	for i, c := range t.Columns {
-		ti.Columns[i] = ColumnInfo{
+		ti.Columns[i] = binlog.ColumnInfo{
 			Name:       c.Name,
 			Unsigned:   c.Unsigned,
 			Collation:  c.CollationID,
@@ -178,7 +201,7 @@ func (t *shTable) colIndex(name string) int {
 }
 
 // Tables returns the "db.table" names the history knows, sorted.
-func (h *SchemaHistory) Tables() []string {
+func (h *History) Tables() []string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	var out []string
@@ -193,7 +216,7 @@ func (h *SchemaHistory) Tables() []string {
 
 // Warnings returns the statements and events the history could not
 // handle, oldest first.
-func (h *SchemaHistory) Warnings() []SchemaWarning {
+func (h *History) Warnings() []Warning {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return slices.Clone(h.warnings)
@@ -202,7 +225,7 @@ func (h *SchemaHistory) Warnings() []SchemaWarning {
 // maxWarnings bounds the warnings kept; older ones are dropped.
 const maxWarnings = 1000
 
-func (h *SchemaHistory) warn(w SchemaWarning) {
+func (h *History) warn(w Warning) {
 	if len(h.warnings) >= maxWarnings {
 		h.warnings = slices.Delete(h.warnings, 0, len(h.warnings)-maxWarnings+1)
 	}
@@ -213,7 +236,7 @@ func (h *SchemaHistory) warn(w SchemaWarning) {
 // history knew. Column types are unknown to a seeded table, so a later
 // ALTER TABLE ... CONVERT TO CHARACTER SET converts only columns that have
 // a collation.
-func (h *SchemaHistory) Seed(db, table string, info *TableInfo) {
+func (h *History) Seed(db, table string, info *binlog.TableInfo) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.init()
@@ -224,11 +247,11 @@ func (h *SchemaHistory) Seed(db, table string, info *TableInfo) {
 				Enum: slices.Clone(c.EnumValues), Set: slices.Clone(c.SetValues)}
 			switch {
 			case c.EnumValues != nil:
-				sc.Type = TypeEnum
+				sc.Type = binlog.TypeEnum
 			case c.SetValues != nil:
-				sc.Type = TypeSet
+				sc.Type = binlog.TypeSet
 			case c.Collation != 0 && c.Collation != 63:
-				sc.Type = TypeVarchar
+				sc.Type = binlog.TypeVarchar
 			}
 			t.Columns = append(t.Columns, sc)
 		}
@@ -245,7 +268,7 @@ func (h *SchemaHistory) Seed(db, table string, info *TableInfo) {
 // output, a mysqldump schema: one or more statements) with db as the
 // default database. Unlike Apply it returns the parse error, and marks
 // nothing unknown.
-func (h *SchemaHistory) SeedDDL(db, sql string) error {
+func (h *History) SeedDDL(db, sql string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.init()
@@ -256,11 +279,11 @@ func (h *SchemaHistory) SeedDDL(db, sql string) error {
 // other events are ignored. A statement that fails to parse is recorded in
 // Warnings and marks the tables it names unknown; Apply returns an error
 // only for a nil event.
-func (h *SchemaHistory) Apply(ev *Event) error {
+func (h *History) Apply(ev *binlog.Event) error {
 	if ev == nil {
-		return errors.New("binlog: SchemaHistory.Apply: nil event")
+		return errors.New("schemahistory: Apply: nil event")
 	}
-	q, ok := ev.Payload.(*Query)
+	q, ok := ev.Payload.(*binlog.Query)
 	if !ok || q.ErrorCode != 0 {
 		return nil
 	}
@@ -279,7 +302,7 @@ func (h *SchemaHistory) Apply(ev *Event) error {
 }
 
 // lookup finds db.table: exact names first, then without regard to case.
-func (h *SchemaHistory) lookup(db, table string) *shTable {
+func (h *History) lookup(db, table string) *shTable {
 	d := h.findDB(db)
 	if d == nil {
 		return nil
@@ -288,7 +311,7 @@ func (h *SchemaHistory) lookup(db, table string) *shTable {
 	return t
 }
 
-func (h *SchemaHistory) findDB(db string) *shDB {
+func (h *History) findDB(db string) *shDB {
 	if d := h.dbs[db]; d != nil {
 		return d
 	}
@@ -314,7 +337,7 @@ func (d *shDB) find(table string) (int, *shTable) {
 	return -1, nil
 }
 
-func (h *SchemaHistory) db(name string) *shDB {
+func (h *History) db(name string) *shDB {
 	if d := h.findDB(name); d != nil {
 		return d
 	}
@@ -324,7 +347,7 @@ func (h *SchemaHistory) db(name string) *shDB {
 }
 
 // put stores t in db, replacing a table of the same name.
-func (h *SchemaHistory) put(db string, t *shTable) {
+func (h *History) put(db string, t *shTable) {
 	d := h.db(db)
 	if i, _ := d.find(t.Name); i >= 0 {
 		d.Tables[i] = t
@@ -334,7 +357,7 @@ func (h *SchemaHistory) put(db string, t *shTable) {
 }
 
 // remove deletes db.table and returns it, nil when absent.
-func (h *SchemaHistory) remove(db, table string) *shTable {
+func (h *History) remove(db, table string) *shTable {
 	d := h.findDB(db)
 	if d == nil {
 		return nil
@@ -348,7 +371,7 @@ func (h *SchemaHistory) remove(db, table string) *shTable {
 }
 
 // markUnknown records that db.table's definition is unknown.
-func (h *SchemaHistory) markUnknown(db, table, why string) {
+func (h *History) markUnknown(db, table, why string) {
 	if t := h.lookup(db, table); t != nil {
 		t.Unknown = why
 		return
@@ -365,7 +388,7 @@ type schemaHistoryJSON struct {
 
 // MarshalJSON returns the history as stable JSON (sorted databases and
 // tables), to be saved with a checkpoint. Warnings are not included.
-func (h *SchemaHistory) MarshalJSON() ([]byte, error) {
+func (h *History) MarshalJSON() ([]byte, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	out := schemaHistoryJSON{Version: 1, Databases: []*shDB{}}
@@ -384,13 +407,13 @@ func (h *SchemaHistory) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON replaces the history's content with the JSON from
 // MarshalJSON.
-func (h *SchemaHistory) UnmarshalJSON(b []byte) error {
+func (h *History) UnmarshalJSON(b []byte) error {
 	var in schemaHistoryJSON
 	if err := json.Unmarshal(b, &in); err != nil {
-		return fmt.Errorf("binlog: schema history: %w", err)
+		return fmt.Errorf("schemahistory: %w", err)
 	}
 	if in.Version != 1 {
-		return fmt.Errorf("binlog: schema history: unsupported version %d", in.Version)
+		return fmt.Errorf("schemahistory: unsupported version %d", in.Version)
 	}
 	dbs := make(map[string]*shDB, len(in.Databases))
 	for _, d := range in.Databases {
@@ -406,34 +429,34 @@ func (h *SchemaHistory) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// TrackSchema returns a Source that passes src's events through, applying
+// Track returns a Source that passes src's events through, applying
 // each Query event to h before returning it, and checking each TABLE_MAP
 // event against h: when h knows the table but with a different column count
-// (ErrSchemaMismatch), or knows it to be unknown (ErrSchemaUnknown), Next
-// fails with an *EventError naming the table and the event's position, or,
+// (binlog.ErrSchemaMismatch), or knows it to be unknown (ErrUnknown), Next
+// fails with a *binlog.EventError naming the table and the event's position, or,
 // with h.SkipMismatch, drops the table map and the rows events that use it
 // and records a Warning. Tables h has never heard of pass unchanged.
 //
 // h must also be the Schema of the Reader (or Stream) under src, so that
 // the Reader resolves each TABLE_MAP against the history as it stands at
 // that point of the log. Errors are sticky.
-func TrackSchema(src Source, h *SchemaHistory) *SchemaTracker {
-	return &SchemaTracker{src: src, h: h, skipped: make(map[uint64]*TableMap)}
+func Track(src binlog.Source, h *History) *Tracker {
+	return &Tracker{src: src, h: h, skipped: make(map[uint64]*binlog.TableMap)}
 }
 
-// SchemaTracker is the Source returned by TrackSchema.
-type SchemaTracker struct {
-	src     Source
-	h       *SchemaHistory
+// Tracker is the Source returned by Track.
+type Tracker struct {
+	src     binlog.Source
+	h       *History
 	err     error
-	skipped map[uint64]*TableMap // table ids whose events are being dropped
+	skipped map[uint64]*binlog.TableMap // table ids whose events are being dropped
 }
 
-var _ Source = (*SchemaTracker)(nil)
+var _ binlog.Source = (*Tracker)(nil)
 
 // Next returns the next event of the underlying source, after applying it
 // to the history.
-func (s *SchemaTracker) Next() (*Event, error) {
+func (s *Tracker) Next() (*binlog.Event, error) {
 	if s.err != nil {
 		return nil, s.err
 	}
@@ -446,26 +469,26 @@ func (s *SchemaTracker) Next() (*Event, error) {
 			return nil, err
 		}
 		switch p := ev.Payload.(type) {
-		case *Query:
+		case *binlog.Query:
 			if err := s.h.Apply(ev); err != nil {
 				s.err = err
 				return nil, err
 			}
-		case *TableMap:
+		case *binlog.TableMap:
 			delete(s.skipped, p.TableID)
 			if err := s.h.check(p); err != nil {
 				if !s.h.SkipMismatch {
-					s.err = &EventError{File: ev.File, Offset: ev.Offset, Type: ev.Type(), Err: err}
+					s.err = &binlog.EventError{File: ev.File, Offset: ev.Offset, Type: ev.Type(), Err: err}
 					return nil, s.err
 				}
 				s.skipped[p.TableID] = p
 				s.h.mu.Lock()
-				s.h.warn(SchemaWarning{File: ev.File, Offset: ev.Offset,
+				s.h.warn(Warning{File: ev.File, Offset: ev.Offset,
 					Tables: []string{p.Schema + "." + p.Table}, Err: err})
 				s.h.mu.Unlock()
 				continue
 			}
-		case *Rows:
+		case *binlog.Rows:
 			if tm, ok := s.skipped[p.TableID]; ok && (p.Table == nil || p.Table == tm) {
 				continue
 			}
@@ -476,12 +499,26 @@ func (s *SchemaTracker) Next() (*Event, error) {
 
 // All returns an iterator over the remaining events, like Reader.All:
 // single-use, yielding a final (nil, err) when reading fails.
-func (s *SchemaTracker) All() iter.Seq2[*Event, error] {
-	return seq(s.Next)
+func (s *Tracker) All() iter.Seq2[*binlog.Event, error] {
+	return func(yield func(*binlog.Event, error) bool) {
+		for {
+			ev, err := s.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(ev, nil) {
+				return
+			}
+		}
+	}
 }
 
 // check compares a table map with the history's definition.
-func (h *SchemaHistory) check(tm *TableMap) error {
+func (h *History) check(tm *binlog.TableMap) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	t := h.lookup(tm.Schema, tm.Table)
@@ -489,14 +526,17 @@ func (h *SchemaHistory) check(tm *TableMap) error {
 	case t == nil:
 		return nil
 	case t.Unknown != "":
-		return fmt.Errorf("%w: %s.%s: %s", ErrSchemaUnknown, tm.Schema, tm.Table, t.Unknown)
+		return fmt.Errorf("%w: %s.%s: %s", ErrUnknown, tm.Schema, tm.Table, t.Unknown)
 	case len(t.Columns) != len(tm.Columns):
 		return fmt.Errorf("%w: %s.%s: the binlog has %d columns, the schema history %d",
-			ErrSchemaMismatch, tm.Schema, tm.Table, len(tm.Columns), len(t.Columns))
+			binlog.ErrSchemaMismatch, tm.Schema, tm.Table, len(tm.Columns), len(t.Columns))
 	}
 	return nil
 }
 
-// skipMismatch lets the Reader leave a disagreeing table map unmerged for
-// the tracker to drop (see mergeSchema).
-func (h *SchemaHistory) skipMismatch() bool { return h.SkipMismatch }
+// SkipSchemaMismatch implements binlog.MismatchPolicy: it returns
+// h.SkipMismatch, so that the Reader leaves a table map that disagrees with
+// the history unmerged for the Tracker to drop, instead of failing.
+func (h *History) SkipSchemaMismatch() bool { return h.SkipMismatch }
+
+var _ binlog.MismatchPolicy = (*History)(nil)

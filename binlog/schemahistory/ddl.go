@@ -1,4 +1,4 @@
-package binlog
+package schemahistory
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/internal/sqllex"
 	"github.com/pingcap/tidb/pkg/parser"
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -28,7 +29,7 @@ type ddlParser struct{ p *parser.Parser }
 
 // applyDDL parses sql and applies the statements it understands. h.mu is
 // held.
-func (h *SchemaHistory) applyDDL(db, sql string, env ddlEnv) error {
+func (h *History) applyDDL(db, sql string, env ddlEnv) error {
 	toks := sqllex.Tokens(sql, sqllex.ModeOf(env.sqlMode))
 	rewritten := rewriteDDL(sql, toks)
 	if h.p == nil {
@@ -46,7 +47,7 @@ func (h *SchemaHistory) applyDDL(db, sql string, env ddlEnv) error {
 	stmts, _, err := h.p.p.Parse(rewritten, "", "")
 	if err != nil {
 		if env.seed {
-			return fmt.Errorf("binlog: schema history: %w", err)
+			return fmt.Errorf("schemahistory: %w", err)
 		}
 		names := ddlTableNames(sql, toks, db)
 		var tables []string
@@ -55,7 +56,7 @@ func (h *SchemaHistory) applyDDL(db, sql string, env ddlEnv) error {
 			h.markUnknown(n[0], n[1], why)
 			tables = append(tables, n[0]+"."+n[1])
 		}
-		h.warn(SchemaWarning{File: env.file, Offset: env.offset, Query: sql, Tables: tables, Err: err})
+		h.warn(Warning{File: env.file, Offset: env.offset, Query: sql, Tables: tables, Err: err})
 		return nil
 	}
 	for _, st := range stmts {
@@ -63,7 +64,7 @@ func (h *SchemaHistory) applyDDL(db, sql string, env ddlEnv) error {
 			if env.seed {
 				return err
 			}
-			h.warn(SchemaWarning{File: env.file, Offset: env.offset, Query: sql, Err: err})
+			h.warn(Warning{File: env.file, Offset: env.offset, Query: sql, Err: err})
 		}
 	}
 	return nil
@@ -83,7 +84,7 @@ type coll struct {
 	ID   uint16
 }
 
-func (h *SchemaHistory) applyStmt(db string, st ast.StmtNode, env ddlEnv) error {
+func (h *History) applyStmt(db string, st ast.StmtNode, env ddlEnv) error {
 	switch s := st.(type) {
 	case *ast.CreateTableStmt:
 		if s.TemporaryKeyword != ast.TemporaryNone {
@@ -213,7 +214,7 @@ func keyColumns(c *ast.Constraint) []string {
 
 // tableDefault resolves a table's default collation from its options,
 // falling back to cur, then to the database default.
-func (h *SchemaHistory) tableDefault(db string, opts []*ast.TableOption, cur coll) coll {
+func (h *History) tableDefault(db string, opts []*ast.TableOption, cur coll) coll {
 	var cs, co string
 	for _, o := range opts {
 		switch o.Tp {
@@ -257,10 +258,10 @@ func dbOptionsCollation(opts []*ast.DatabaseOption, cur coll) coll {
 }
 
 // isTextType reports whether columns of type t have a character set.
-func isTextType(t ColumnType) bool {
+func isTextType(t binlog.ColumnType) bool {
 	switch t {
-	case TypeVarchar, TypeVarString, TypeString, TypeBlob, TypeTinyBlob, TypeMediumBlob,
-		TypeLongBlob, TypeEnum, TypeSet:
+	case binlog.TypeVarchar, binlog.TypeVarString, binlog.TypeString, binlog.TypeBlob, binlog.TypeTinyBlob, binlog.TypeMediumBlob,
+		binlog.TypeLongBlob, binlog.TypeEnum, binlog.TypeSet:
 		return true
 	}
 	return false
@@ -271,7 +272,7 @@ func isTextType(t ColumnType) bool {
 func resolveColumn(cd *ast.ColumnDef, def coll) (c shColumn, pk bool) {
 	c.Name = cd.Name.Name.O
 	tp := cd.Tp
-	c.Type = ColumnType(tp.GetType())
+	c.Type = binlog.ColumnType(tp.GetType())
 	c.Unsigned = mysql.HasUnsignedFlag(tp.GetFlag())
 	co := tp.GetCollate()
 	for _, o := range cd.Options {
@@ -283,12 +284,12 @@ func resolveColumn(cd *ast.ColumnDef, def coll) (c shColumn, pk bool) {
 		}
 	}
 	switch c.Type {
-	case TypeEnum:
+	case binlog.TypeEnum:
 		c.Enum = slices.Clone(tp.GetElems())
-	case TypeSet:
+	case binlog.TypeSet:
 		c.Set = slices.Clone(tp.GetElems())
 	}
-	if c.Type == TypeJSON {
+	if c.Type == binlog.TypeJSON {
 		// MariaDB logs JSON as LONGTEXT utf8mb4_bin; MySQL's binary JSON
 		// ignores the collation.
 		c.Collation, c.CollationID = "utf8mb4_bin", 46
@@ -312,7 +313,7 @@ func resolveColumn(cd *ast.ColumnDef, def coll) (c shColumn, pk bool) {
 	return c, pk
 }
 
-func (h *SchemaHistory) alterTable(db string, t *shTable, s *ast.AlterTableStmt, env ddlEnv) error {
+func (h *History) alterTable(db string, t *shTable, s *ast.AlterTableStmt, env ddlEnv) error {
 	if t.Unknown != "" {
 		// Only a rename can be followed.
 		for _, sp := range s.Specs {
@@ -458,7 +459,7 @@ func (h *SchemaHistory) alterTable(db string, t *shTable, s *ast.AlterTableStmt,
 			if convert {
 				for i := range work.Columns {
 					c := &work.Columns[i]
-					if c.CollationID == 63 || c.Type == TypeJSON || !isTextType(c.Type) {
+					if c.CollationID == 63 || c.Type == binlog.TypeJSON || !isTextType(c.Type) {
 						continue
 					}
 					c.Collation, c.CollationID = nd.Name, nd.ID

@@ -1,4 +1,4 @@
-package binlog
+package schemahistory
 
 import (
 	"encoding/json"
@@ -6,16 +6,17 @@ import (
 	"io"
 	"testing"
 
+	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/internal/sqllex"
 	"github.com/google/go-cmp/cmp"
 )
 
-func queryEvent(db, sql string) *Event {
-	return &Event{Header: Header{Type: QueryEvent}, File: "f", Offset: 100,
-		Payload: &Query{Schema: db, Query: sql, Charset: &QueryCharset{Server: 8}}}
+func queryEvent(db, sql string) *binlog.Event {
+	return &binlog.Event{Header: binlog.Header{Type: binlog.QueryEvent}, File: "f", Offset: 100,
+		Payload: &binlog.Query{Schema: db, Query: sql, Charset: &binlog.QueryCharset{Server: 8}}}
 }
 
-func mustApply(t *testing.T, h *SchemaHistory, db string, sqls ...string) {
+func mustApply(t *testing.T, h *History, db string, sqls ...string) {
 	t.Helper()
 	for _, s := range sqls {
 		if err := h.Apply(queryEvent(db, s)); err != nil {
@@ -27,7 +28,7 @@ func mustApply(t *testing.T, h *SchemaHistory, db string, sqls ...string) {
 	}
 }
 
-func colNames(ti *TableInfo) []string {
+func colNames(ti *binlog.TableInfo) []string {
 	if ti == nil {
 		return nil
 	}
@@ -39,7 +40,7 @@ func colNames(ti *TableInfo) []string {
 }
 
 func TestSchemaHistoryDDL(t *testing.T) {
-	h := NewSchemaHistory()
+	h := New()
 	mustApply(t, h, "",
 		"CREATE DATABASE d CHARACTER SET latin1",
 	)
@@ -48,8 +49,8 @@ func TestSchemaHistoryDDL(t *testing.T) {
 			"c ENUM('x','y') COLLATE utf8mb4_bin, d BLOB, e SET('p','q'), PRIMARY KEY (id))",
 	)
 	ti, _ := h.Table("d", "t")
-	want := &TableInfo{
-		Columns: []ColumnInfo{
+	want := &binlog.TableInfo{
+		Columns: []binlog.ColumnInfo{
 			{Name: "id", Unsigned: true},
 			{Name: "a", Collation: 8},
 			{Name: "b", Collation: 45},
@@ -145,11 +146,11 @@ func TestSchemaHistoryCollations(t *testing.T) {
 		}
 	}
 	for cs, id := range charsetDefaultIDs {
-		if got := charsetOf(id); got != cs {
+		if got := (&binlog.Column{Collation: id}).Charset(); got != cs {
 			t.Errorf("default collation %d of %s has charset %s", id, cs, got)
 		}
 	}
-	h := NewSchemaHistory()
+	h := New()
 	if err := h.SeedDDL("d", "CREATE TABLE t (a TEXT COLLATE utf8mb4_uca1400_ai_ci, b CHAR(3) CHARACTER SET ucs2, "+
 		"c VARCHAR(3) COLLATE utf8mb3_nopad_bin, u UUID, i INET6 NOT NULL) DEFAULT CHARSET=koi8r"); err != nil {
 		t.Fatal(err)
@@ -165,7 +166,7 @@ func TestSchemaHistoryCollations(t *testing.T) {
 }
 
 func TestSchemaHistoryUnparsed(t *testing.T) {
-	h := NewSchemaHistory()
+	h := New()
 	mustApply(t, h, "d", "CREATE TABLE t (a INT)", "CREATE TABLE u (a INT)")
 	if err := h.Apply(queryEvent("d", "ALTER TABLE t ADD b INT WITHOUT SOME SYNTAX")); err != nil {
 		t.Fatal(err)
@@ -186,14 +187,14 @@ func TestSchemaHistoryUnparsed(t *testing.T) {
 	if ti, err := h.Table("d", "t"); ti != nil || err != nil {
 		t.Errorf("Table of an unknown table = %v, %v", ti, err)
 	}
-	src := &shSliceSource{evs: []*Event{
-		{Header: Header{Type: TableMapEvent}, File: "f", Offset: 200,
-			Payload: &TableMap{TableID: 7, Schema: "d", Table: "t", Columns: make([]Column, 2)}},
+	src := &shSliceSource{evs: []*binlog.Event{
+		{Header: binlog.Header{Type: binlog.TableMapEvent}, File: "f", Offset: 200,
+			Payload: &binlog.TableMap{TableID: 7, Schema: "d", Table: "t", Columns: make([]binlog.Column, 2)}},
 	}}
-	_, err := TrackSchema(src, h).Next()
-	var ee *EventError
-	if !errors.Is(err, ErrSchemaUnknown) || !errors.As(err, &ee) || ee.Offset != 200 {
-		t.Fatalf("Next = %v, want ErrSchemaUnknown at offset 200", err)
+	_, err := Track(src, h).Next()
+	var ee *binlog.EventError
+	if !errors.Is(err, ErrUnknown) || !errors.As(err, &ee) || ee.Offset != 200 {
+		t.Fatalf("Next = %v, want ErrUnknown at offset 200", err)
 	}
 	// Seeding again makes it known.
 	if err := h.SeedDDL("d", "CREATE TABLE t (a INT, b INT)"); err != nil {
@@ -207,9 +208,9 @@ func TestSchemaHistoryUnparsed(t *testing.T) {
 	}
 }
 
-type shSliceSource struct{ evs []*Event }
+type shSliceSource struct{ evs []*binlog.Event }
 
-func (s *shSliceSource) Next() (*Event, error) {
+func (s *shSliceSource) Next() (*binlog.Event, error) {
 	if len(s.evs) == 0 {
 		return nil, io.EOF
 	}
@@ -219,34 +220,34 @@ func (s *shSliceSource) Next() (*Event, error) {
 }
 
 func TestSchemaTrackerMismatch(t *testing.T) {
-	tm := &TableMap{TableID: 7, Schema: "d", Table: "t", Columns: make([]Column, 3)}
-	evs := func() []*Event {
-		return []*Event{
+	tm := &binlog.TableMap{TableID: 7, Schema: "d", Table: "t", Columns: make([]binlog.Column, 3)}
+	evs := func() []*binlog.Event {
+		return []*binlog.Event{
 			queryEvent("d", "CREATE TABLE t (a INT, b INT)"),
-			{Header: Header{Type: TableMapEvent}, File: "f", Offset: 300, Payload: tm},
-			{Header: Header{Type: WriteRowsEventV2}, Offset: 400, Payload: &Rows{TableID: 7, Table: tm}},
-			{Header: Header{Type: XIDEvent}, Offset: 500, Payload: &XID{}},
+			{Header: binlog.Header{Type: binlog.TableMapEvent}, File: "f", Offset: 300, Payload: tm},
+			{Header: binlog.Header{Type: binlog.WriteRowsEventV2}, Offset: 400, Payload: &binlog.Rows{TableID: 7, Table: tm}},
+			{Header: binlog.Header{Type: binlog.XIDEvent}, Offset: 500, Payload: &binlog.XID{}},
 		}
 	}
-	h := NewSchemaHistory()
+	h := New()
 	var got []int64
 	var err error
-	for ev, e := range TrackSchema(&shSliceSource{evs: evs()}, h).All() {
+	for ev, e := range Track(&shSliceSource{evs: evs()}, h).All() {
 		if e != nil {
 			err = e
 			break
 		}
 		got = append(got, ev.Offset)
 	}
-	if !errors.Is(err, ErrSchemaMismatch) {
-		t.Fatalf("err = %v, want ErrSchemaMismatch", err)
+	if !errors.Is(err, binlog.ErrSchemaMismatch) {
+		t.Fatalf("err = %v, want binlog.ErrSchemaMismatch", err)
 	}
 	t.Log(err)
 
-	h = NewSchemaHistory()
+	h = New()
 	h.SkipMismatch = true
 	got = nil
-	for ev, e := range TrackSchema(&shSliceSource{evs: evs()}, h).All() {
+	for ev, e := range Track(&shSliceSource{evs: evs()}, h).All() {
 		if e != nil {
 			t.Fatal(e)
 		}
@@ -261,7 +262,7 @@ func TestSchemaTrackerMismatch(t *testing.T) {
 }
 
 func TestSchemaHistoryJSON(t *testing.T) {
-	h := NewSchemaHistory()
+	h := New()
 	mustApply(t, h, "", "CREATE DATABASE b COLLATE latin1_bin", "CREATE DATABASE a")
 	mustApply(t, h, "b", "CREATE TABLE z (x INT UNSIGNED PRIMARY KEY, y ENUM('1','2'))", "CREATE TABLE y (s VARCHAR(3))")
 	mustApply(t, h, "a", "CREATE TABLE q (x INT)")
@@ -270,7 +271,7 @@ func TestSchemaHistoryJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h2 := NewSchemaHistory()
+	h2 := New()
 	if err := json.Unmarshal(b1, h2); err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +286,7 @@ func TestSchemaHistoryJSON(t *testing.T) {
 			t.Errorf("%v: mismatch (-want +got):\n%s", name, diff)
 		}
 	}
-	if err := h2.check(&TableMap{Schema: "a", Table: "r"}); !errors.Is(err, ErrSchemaUnknown) {
+	if err := h2.check(&binlog.TableMap{Schema: "a", Table: "r"}); !errors.Is(err, ErrUnknown) {
 		t.Errorf("unknown mark lost: %v", err)
 	}
 	t.Logf("%s", b1)
@@ -300,12 +301,12 @@ func TestSchemaHistoryPrefixes(t *testing.T) {
 		"RENAME TABLE a TO b, `c`.d TO e.`f` -- comment\n",
 		"DROP TABLE IF EXISTS \"q\", r /* generated by server */",
 	}
-	h := NewSchemaHistory()
+	h := New()
 	for _, s := range stmts {
 		for i := range len(s) + 1 {
 			h.Apply(queryEvent("d", s[:i]))
 			h.SeedDDL("d", s[:i])
-			h.Apply(&Event{Payload: &Query{Schema: "d", Query: s[:i], SQLMode: sqllex.SQLModeANSIQuotes | sqllex.SQLModeNoBackslashEscapes}})
+			h.Apply(&binlog.Event{Payload: &binlog.Query{Schema: "d", Query: s[:i], SQLMode: sqllex.SQLModeANSIQuotes | sqllex.SQLModeNoBackslashEscapes}})
 		}
 	}
 	if _, err := h.MarshalJSON(); err != nil {
@@ -317,13 +318,13 @@ func TestSchemaHistoryPrefixes(t *testing.T) {
 // schema history sees them: "--" before a tab is a comment, and under
 // ANSI_QUOTES "t" is a table name.
 func TestSchemaHistoryLexing(t *testing.T) {
-	h := NewSchemaHistory()
+	h := New()
 	mustApply(t, h, "d", "--\tgenerated\nCREATE TABLE w (a INT)", "CREATE TABLE t (a INT)")
 	if ti, err := h.Table("d", "w"); ti == nil || err != nil {
 		t.Errorf("table after a --<tab> comment: %v, %v", ti, err)
 	}
-	q := &Query{Schema: "d", Query: `ALTER TABLE "t" ADD b INT WITHOUT SOME SYNTAX`, SQLMode: sqllex.SQLModeANSIQuotes}
-	if err := h.Apply(&Event{Header: Header{Type: QueryEvent}, File: "f", Offset: 100, Payload: q}); err != nil {
+	q := &binlog.Query{Schema: "d", Query: `ALTER TABLE "t" ADD b INT WITHOUT SOME SYNTAX`, SQLMode: sqllex.SQLModeANSIQuotes}
+	if err := h.Apply(&binlog.Event{Header: binlog.Header{Type: binlog.QueryEvent}, File: "f", Offset: 100, Payload: q}); err != nil {
 		t.Fatal(err)
 	}
 	w := h.Warnings()

@@ -1,4 +1,4 @@
-package binlog_test
+package schemahistory_test
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/binlog/schemahistory"
 	"github.com/binlogkit/binlogkit/internal/testserver"
 	"github.com/google/go-cmp/cmp"
 )
@@ -22,7 +23,7 @@ type shRow struct {
 
 // readTracked reads the server's binlogs with a schema history and returns
 // the rows events on database db.
-func readTracked(t *testing.T, srv *testserver.Server, h *binlog.SchemaHistory, db string) []shRow {
+func readTracked(t *testing.T, srv *testserver.Server, h *schemahistory.History, db string) []shRow {
 	t.Helper()
 	paths, err := srv.BinlogPaths()
 	if err != nil {
@@ -34,7 +35,7 @@ func readTracked(t *testing.T, srv *testserver.Server, h *binlog.SchemaHistory, 
 		if err != nil {
 			t.Fatal(err)
 		}
-		src := binlog.TrackSchema(r, h)
+		src := schemahistory.Track(r, h)
 		for {
 			ev, err := src.Next()
 			if err == io.EOF {
@@ -165,7 +166,7 @@ func TestSchemaHistoryServer(t *testing.T) {
 		}
 		want = append(want, s.want...)
 	}
-	h := binlog.NewSchemaHistory()
+	h := schemahistory.New()
 	got := readTracked(t, srv, h, "sh")
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
@@ -180,7 +181,7 @@ func TestSchemaHistoryServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h2 := binlog.NewSchemaHistory()
+	h2 := schemahistory.New()
 	if err := h2.UnmarshalJSON(b); err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +241,7 @@ func TestSchemaHistoryServerSeed(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	h := binlog.NewSchemaHistory()
+	h := schemahistory.New()
 	if err := h.SeedDDL("", string(dbShow[0][1])); err != nil {
 		t.Fatal(err)
 	}
@@ -273,14 +274,14 @@ func TestSchemaHistoryServerSeed(t *testing.T) {
 	// Table c is seeded wrong: one column too many.
 	h.Seed("seed", "c", &binlog.TableInfo{Columns: []binlog.ColumnInfo{{Name: "p"}, {Name: "q"}}})
 
-	read := func(h *binlog.SchemaHistory) ([]shRow, error) {
+	read := func(h *schemahistory.History) ([]shRow, error) {
 		r, err := binlog.Open(first, &binlog.ReaderOptions{Schema: h})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer r.Close()
 		var got []shRow
-		for ev, err := range binlog.TrackSchema(r, h).All() {
+		for ev, err := range schemahistory.Track(r, h).All() {
 			if err != nil {
 				return got, err
 			}
@@ -325,7 +326,7 @@ func TestSchemaHistoryServerSeed(t *testing.T) {
 	}
 
 	// With SkipMismatch the rows of c are dropped and a warning recorded.
-	h2 := binlog.NewSchemaHistory()
+	h2 := schemahistory.New()
 	if err := h2.UnmarshalJSON(b); err != nil {
 		t.Fatal(err)
 	}

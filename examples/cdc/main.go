@@ -24,7 +24,7 @@
 // wrote it, its binlog file is not among the FILE arguments, no event
 // boundary at its offset) is an error, before any record is written: cdc
 // never starts again from the beginning by itself. To start over, remove
-// the checkpoint file. See package internal/cdcrun for the details.
+// the checkpoint file. See package binlog/cdc for the details.
 //
 // SIGINT or SIGTERM stops
 // it cleanly: the transaction being written is finished, stdout is
@@ -49,7 +49,8 @@
 //	--include-gtids SET, --exclude-gtids SET
 //	--server-ids L
 //
-// Logic lives in package internal/cdcrun; this file parses flags.
+// The pipeline is package binlog/cdc (cdc.Run with a cdc.JSONLines sink);
+// this file maps flags to cdc.Options.
 package main
 
 import (
@@ -67,8 +68,9 @@ import (
 	"time"
 
 	"github.com/binlogkit/binlogkit/binlog"
-	"github.com/binlogkit/binlogkit/internal/cdcrun"
+	"github.com/binlogkit/binlogkit/binlog/cdc"
 	"github.com/binlogkit/binlogkit/internal/secret"
+	"github.com/binlogkit/binlogkit/rowevent"
 )
 
 func main() {
@@ -98,7 +100,8 @@ func run(ctx context.Context, args []string, stdout, stderr *os.File) error {
 	fs := flag.NewFlagSet("cdc", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		cfg                        cdcrun.Config
+		cfg                        cdc.Options
+		change                     rowevent.ChangeOptions
 		port                       uint
 		serverID                   uint
 		startPos, stopPos          string
@@ -135,7 +138,7 @@ func run(ctx context.Context, args []string, stdout, stderr *os.File) error {
 	fs.StringVar(&incGTIDs, "include-gtids", "", "only the transactions of this GTID `SET`")
 	fs.StringVar(&excGTIDs, "exclude-gtids", "", "not the transactions of this GTID `SET`")
 	fs.Var(&serverIDs, "server-ids", "only transactions written by these server ids")
-	fs.BoolVar(&cfg.Change.PositionalNames, "positional-names", false, "name columns @1, @2, ... when names are unknown")
+	fs.BoolVar(&change.PositionalNames, "positional-names", false, "name columns @1, @2, ... when names are unknown")
 	fs.BoolVar(&cfg.NoSchemaHistory, "no-schema-history", false, "do not track DDL for column names")
 	fs.Int64Var(&cfg.MaxTxBytes, "max-tx-bytes", 64<<20, "write larger transactions in chunks (-1: no limit)")
 	if err := parseInterspersed(fs, args); err != nil {
@@ -217,8 +220,7 @@ func run(ctx context.Context, args []string, stdout, stderr *os.File) error {
 		f.ServerIDs = append(f.ServerIDs, uint32(id))
 	}
 
-	cfg.Out = stdout
-	cfg.Metrics = &cdcrun.Metrics{}
+	cfg.Metrics = &cdc.Metrics{}
 	if metricsAddr != "" {
 		ln, err := net.Listen("tcp", metricsAddr)
 		if err != nil {
@@ -231,7 +233,7 @@ func run(ctx context.Context, args []string, stdout, stderr *os.File) error {
 		defer srv.Close()
 		fmt.Fprintf(stderr, "cdc: metrics at http://%s/metrics\n", ln.Addr())
 	}
-	return cdcrun.Run(ctx, &cfg)
+	return cdc.Run(ctx, cdc.NewJSONLines(stdout, &change), &cfg)
 }
 
 // parseInterspersed parses flags that may follow file arguments.

@@ -1,4 +1,4 @@
-package cdcrun
+package cdc
 
 import (
 	"context"
@@ -17,11 +17,11 @@ import (
 
 // runFor runs cfg until stop reports true of the output written so far, or
 // for at most d, then cancels it (a clean stop) and returns Run's error.
-func runFor(cfg *Config, out *syncBuffer, d time.Duration, stop func(string) bool) error {
+func runFor(cfg *Options, out *syncBuffer, d time.Duration, stop func(string) bool) error {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- Run(ctx, cfg) }()
+	go func() { done <- Run(ctx, NewJSONLines(out, nil), cfg) }()
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -71,7 +71,7 @@ func TestServerCheckpointOfAnotherServer(t *testing.T) {
 			MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, MaxRetries: 3}
 	}
 	out := &syncBuffer{}
-	cfg := &Config{Stream: streamOf(a), CheckpointPath: cpPath, Out: out}
+	cfg := &Options{Stream: streamOf(a), CheckpointPath: cpPath}
 	if err := runFor(cfg, out, 20*time.Second, func(s string) bool { return strings.Count(s, "\n") >= 5 }); err != nil {
 		t.Fatal(err)
 	}
@@ -93,14 +93,14 @@ func TestServerCheckpointOfAnotherServer(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name string
-		cfg  Config
+		cfg  Options
 	}{
-		{"stream", Config{Stream: streamOf(b)}},
-		{"files", Config{Files: paths}},
+		{"stream", Options{Stream: streamOf(b)}},
+		{"files", Options{Files: paths}},
 	} {
 		out := &syncBuffer{}
 		cfg := tc.cfg
-		cfg.CheckpointPath, cfg.Out = cpPath, out
+		cfg.CheckpointPath = cpPath
 		err := runFor(&cfg, out, 3*time.Second, func(string) bool { return false })
 		if !errors.Is(err, binlog.ErrCheckpointMismatch) {
 			t.Errorf("%s of server B with A's checkpoint: %v, %d records; want binlog.ErrCheckpointMismatch", tc.name, err, strings.Count(out.String(), "\n"))
@@ -120,7 +120,7 @@ func TestServerCheckpointOfAnotherServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	out = &syncBuffer{}
-	cfg = &Config{Stream: streamOf(a), CheckpointPath: cpPath, Out: out}
+	cfg = &Options{Stream: streamOf(a), CheckpointPath: cpPath}
 	if err := runFor(cfg, out, 20*time.Second, func(s string) bool { return strings.Count(s, "\n") >= 2 }); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package cdcrun
+package cdc
 
 import (
 	"bytes"
@@ -90,13 +90,12 @@ func TestServerStopResume(t *testing.T) {
 	cp := filepath.Join(t.TempDir(), "cp.json")
 	out := &syncBuffer{}
 	m := &Metrics{}
-	cfg := &Config{
+	cfg := &Options{
 		Stream: live.Options{Flavor: "mariadb", Host: "127.0.0.1", Port: uint16(srv.Port()), User: "root",
 			MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond},
 		CheckpointPath:  cp,
 		CheckpointEvery: 50 * time.Millisecond,
 		Filter:          binlog.FilterOptions{IncludeDatabases: []string{"w"}},
-		Out:             out,
 		Metrics:         m,
 	}
 	lastGTID := fmt.Sprintf("0-1-%d", txs+3) // CREATE DATABASE, CREATE TABLE, ALTER
@@ -108,7 +107,7 @@ func TestServerStopResume(t *testing.T) {
 			t.Fatalf("after %d runs, no record of %s; %d bytes of output, last: %s", runs, lastGTID, len(o), o[strings.LastIndexByte(o, '\n')+1:])
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(20+rand.IntN(130))*time.Millisecond)
-		err := Run(ctx, cfg)
+		err := Run(ctx, NewJSONLines(out, nil), cfg)
 		cancel()
 		if err != nil {
 			t.Fatalf("run %d: %v", runs, err)

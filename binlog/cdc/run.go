@@ -1,44 +1,6 @@
-// Package cdcrun is the engine of examples/cdc: it streams the committed
-// row changes of a MySQL/MariaDB binlog (a live server or files) as JSON
-// change records (rowevent.AppendChangeJSON), one per line, and keeps a
-// checkpoint to resume from.
-//
-// Pipeline: source (live.Stream or binlog.ChainReader) → counting and
-// heartbeat tap → schema history (schemahistory.Track) → binlog.Filter
-// (KeepEmptyTransactions, so checkpoints advance over filtered
-// transactions) → binlog.TxReader → records.
-//
-// Delivery: records of a transaction are written when its commit has been
-// read (rolled-back groups are never written). The checkpoint is saved
-// after the output is flushed, every Config.CheckpointEvery and when Run
-// returns, so a clean stop (context canceled: SIGINT/SIGTERM in the
-// command) delivers every committed change exactly once across restarts;
-// a crash may repeat the transactions written since the last save
-// (at-least-once), which a consumer detects with the records'
-// (transaction.id, transaction.index).
-//
-// Checkpoint: a binlog.Checkpoint in its stored form (binlog.SaveCheckpoint),
-// with the schema history in its Extra and, in its Server, the identity of
-// the server that wrote the checkpoint's file (binlog.TrackServer). At the
-// start:
-//
-//   - no file at Config.CheckpointPath is a first run: reading starts where
-//     the configuration says (the first of Files, Filter.StartPosition, or
-//     Stream.Position / Stream.GTIDs, else the server's first binlog), unless
-//     Config.RequireCheckpoint makes it an error;
-//   - a file that is not a checkpoint (empty, damaged, another format) fails
-//     with binlog.ErrBadCheckpoint;
-//   - a checkpoint of another log fails with binlog.ErrCheckpointMismatch
-//     before any record is written: another server wrote its file (flavor
-//     and server id differ), its file is not among Files (or no longer on
-//     the server), or no event boundary lies at its offset.
-//
-// None of these ever starts again from the beginning: to start over, remove
-// the checkpoint file.
-package cdcrun
+package cdc
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -55,8 +17,9 @@ import (
 	"github.com/binlogkit/binlogkit/rowevent"
 )
 
-// Config configures Run.
-type Config struct {
+// Options configures Run. The zero value reads the live stream of the
+// server that the zero live.Options describe, without a checkpoint.
+type Options struct {
 	// Files, when not empty, are read in order as one log (binlog.OpenChain).
 	// Otherwise Stream is used.
 	Files []string
@@ -87,33 +50,44 @@ type Config struct {
 	// NoSchemaHistory disables the schema history (column names then come
 	// only from binlog_row_metadata=FULL).
 	NoSchemaHistory bool
-	// Change tunes the records.
-	Change rowevent.ChangeOptions
 	// MaxTxBytes bounds the bytes of a transaction held in memory; a
 	// larger one is written in chunks as it is read (its records then have
 	// a null commit_time). 0: 64 MiB. Negative: no bound.
 	MaxTxBytes int64
 
-	// Out receives the records, one per line. It is flushed before each
-	// checkpoint save.
-	Out io.Writer
 	// Metrics, when not nil, is updated as the run goes.
 	Metrics *Metrics
 	// Now returns the current time, for the lag metric (default time.Now).
 	Now func() time.Time
 }
 
-// schemaKey is the key of the schema history in the checkpoint's Extra.
+// extraState is the content of the schema history in the checkpoint's Extra.
 type extraState struct {
 	Schema json.RawMessage `json:"schema,omitempty"`
 }
 
-// Run streams change records until the source ends (files), ctx is
-// canceled (a clean stop: it returns nil), or an error occurs. In every
-// case it flushes the output and saves the checkpoint of the last
-// transaction written.
-func Run(ctx context.Context, cfg *Config) (err error) {
-	r := &runner{cfg: cfg, m: cfg.Metrics}
+// Run delivers the change records of the source to sink, one Batch per
+// transaction, until the source ends (files), ctx is canceled (a clean
+// stop: it returns nil), or an error occurs. In every case it flushes the
+// sink (Flusher) and saves the checkpoint of the last transaction the sink
+// acknowledged. A nil opts is the zero Options.
+func Run(ctx context.Context, sink Sink, opts *Options) (err error) {
+	if sink == nil {
+		return ErrNoSink
+	}
+	if opts == nil {
+		opts = &Options{}
+	}
+	if opts.CheckpointEvery < 0 {
+		return fmt.Errorf("%w: negative CheckpointEvery %v", ErrInvalidOptions, opts.CheckpointEvery)
+	}
+	if opts.RequireCheckpoint && opts.CheckpointPath == "" {
+		return fmt.Errorf("%w: RequireCheckpoint without a CheckpointPath", ErrInvalidOptions)
+	}
+	o := *opts // Run sets fields of its copy (Stream.Decode.Schema)
+	cfg := &o
+	r := &runner{ctx: ctx, cfg: cfg, m: cfg.Metrics, sink: sink}
+	r.flusher, _ = sink.(Flusher)
 	if r.m == nil {
 		r.m = &Metrics{}
 	}
@@ -122,7 +96,6 @@ func Run(ctx context.Context, cfg *Config) (err error) {
 	} else {
 		r.now = cfg.Now
 	}
-	r.out = bufio.NewWriterSize(cfg.Out, 256<<10)
 	if err := r.open(ctx); err != nil {
 		return err
 	}
@@ -140,10 +113,13 @@ func Run(ctx context.Context, cfg *Config) (err error) {
 }
 
 type runner struct {
-	cfg     *Config
+	ctx     context.Context
+	cfg     *Options
 	m       *Metrics
 	now     func() time.Time
-	out     *bufio.Writer
+	sink    Sink
+	flusher Flusher
+	batch   Batch
 	stream  *live.Stream
 	chain   *binlog.ChainReader
 	history *schemahistory.History
@@ -153,7 +129,6 @@ type runner struct {
 	cp       *binlog.Checkpoint // last checkpoint loaded or reached
 	dirty    bool               // cp not saved yet
 	lastSave time.Time
-	buf      []byte
 	txIndex  int // row changes written of the current (possibly chunked) transaction
 }
 
@@ -167,9 +142,9 @@ func (r *runner) open(ctx context.Context) error {
 		case errors.Is(err, fs.ErrNotExist) && !cfg.RequireCheckpoint:
 			// A first run.
 		case errors.Is(err, fs.ErrNotExist):
-			return fmt.Errorf("checkpoint %s: %w; one is required to resume", cfg.CheckpointPath, fs.ErrNotExist)
+			return &Error{Op: "checkpoint", Path: cfg.CheckpointPath, Err: ErrNoCheckpoint}
 		default:
-			return err
+			return &Error{Op: "checkpoint", Path: cfg.CheckpointPath, Err: err}
 		}
 	}
 	var decode *binlog.ReaderOptions
@@ -183,11 +158,11 @@ func (r *runner) open(ctx context.Context) error {
 		if r.cp != nil && len(r.cp.Extra) > 0 {
 			var ex extraState
 			if err := json.Unmarshal(r.cp.Extra, &ex); err != nil {
-				return fmt.Errorf("checkpoint %s: extra: %w", cfg.CheckpointPath, err)
+				return &Error{Op: "checkpoint", Path: cfg.CheckpointPath, Err: fmt.Errorf("%w: extra: %w", binlog.ErrBadCheckpoint, err)}
 			}
 			if len(ex.Schema) > 0 {
 				if err := r.history.UnmarshalJSON(ex.Schema); err != nil {
-					return fmt.Errorf("checkpoint %s: schema history: %w", cfg.CheckpointPath, err)
+					return &Error{Op: "checkpoint", Path: cfg.CheckpointPath, Err: fmt.Errorf("%w: schema history: %w", binlog.ErrBadCheckpoint, err)}
 				}
 			}
 		}
@@ -295,17 +270,21 @@ func (r *runner) loop(ctx context.Context) error {
 	}
 }
 
-// writeTx writes the records of tx's rows events.
+// writeTx hands the records of tx's rows events to the sink.
 func (r *runner) writeTx(tx *binlog.Tx) error {
 	if tx.Chunk == 0 {
 		r.txIndex = 0
 	}
+	b := &r.batch
+	*b = Batch{Begin: tx.Begin, End: tx.End, CommitTime: tx.CommitTime, Partial: tx.Partial, Chunk: tx.Chunk, Records: b.Records[:0]}
 	c := rowevent.Change{CommitTime: tx.CommitTime}
 	if tx.Partial {
 		c.CommitTime = time.Time{}
+		b.CommitTime, b.End = time.Time{}, binlog.Position{}
 	}
 	if tx.GTID != nil && !tx.GTID.Anonymous {
 		c.GTID = tx.GTID.String()
+		b.GTID = c.GTID
 	} else {
 		c.TxID = tx.Begin.File + ":" + strconv.FormatInt(tx.Begin.Offset, 10)
 	}
@@ -317,27 +296,33 @@ func (r *runner) writeTx(tx *binlog.Tx) error {
 		c.File, c.Offset, c.ServerID = ev.File, ev.Offset, ev.Header.ServerID
 		for i := range rows.Rows {
 			c.Index = r.txIndex
-			var err error
-			r.buf, err = rowevent.AppendChangeJSON(r.buf[:0], &c, rows, i, &r.cfg.Change)
-			if err != nil {
-				return fmt.Errorf("%s:%d: %w", ev.File, ev.Offset, err)
-			}
-			r.buf = append(r.buf, '\n')
-			if _, err := r.out.Write(r.buf); err != nil {
-				return err
-			}
+			b.Records = append(b.Records, Record{Change: c, Rows: rows, Row: i})
 			r.txIndex++
-			r.m.rows.Add(1)
 		}
 	}
+	if err := r.sink.Write(r.ctx, b); err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return err
+		}
+		return &Error{Op: "sink", Position: tx.End, Err: err}
+	}
+	r.m.rows.Add(int64(len(b.Records)))
+	clear(b.Records) // drop the references to the rows events
 	return nil
 }
 
-// flushAndSave flushes the output, then saves the checkpoint when it
+// flushAndSave flushes the sink, then saves the checkpoint when it
 // moved.
 func (r *runner) flushAndSave() error {
-	if err := r.out.Flush(); err != nil {
-		return err
+	if r.flusher != nil {
+		if err := r.flusher.Flush(context.WithoutCancel(r.ctx)); err != nil {
+			var pos binlog.Position
+			if r.cp != nil {
+				pos = r.cp.Position
+			}
+			return &Error{Op: "flush", Position: pos, Err: err}
+		}
 	}
 	r.lastSave = r.now()
 	if !r.dirty || r.cfg.CheckpointPath == "" || r.cp == nil {
@@ -354,7 +339,7 @@ func (r *runner) flushAndSave() error {
 		}
 	}
 	if err := binlog.SaveCheckpoint(r.cfg.CheckpointPath, r.cp); err != nil {
-		return err
+		return &Error{Op: "checkpoint", Path: r.cfg.CheckpointPath, Position: r.cp.Position, Err: err}
 	}
 	r.dirty = false
 	r.m.saves.Add(1)

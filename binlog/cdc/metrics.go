@@ -1,4 +1,4 @@
-package cdcrun
+package cdc
 
 import (
 	"fmt"

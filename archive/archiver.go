@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,8 +35,9 @@ type Options struct {
 	// TempDir holds the compressed file while it is uploaded; "" means
 	// os.TempDir().
 	TempDir string
-	// Log receives progress messages; nil discards them.
-	Log func(format string, args ...any)
+	// Logger receives progress messages (a file archived, a pass failed)
+	// as structured records; nil discards them.
+	Logger *slog.Logger
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 }
@@ -73,13 +75,17 @@ func NewArchiver(o *Options) (*Archiver, error) {
 	if a.o.Now == nil {
 		a.o.Now = time.Now
 	}
+	a.o.Logger = loggerOrDiscard(a.o.Logger)
 	return a, nil
 }
 
-func (a *Archiver) logf(format string, args ...any) {
-	if a.o.Log != nil {
-		a.o.Log(format, args...)
+// loggerOrDiscard returns l, or a logger that discards everything when l
+// is nil.
+func loggerOrDiscard(l *slog.Logger) *slog.Logger {
+	if l == nil {
+		return slog.New(slog.DiscardHandler)
 	}
+	return l
 }
 
 // Report describes one archiving pass.
@@ -206,7 +212,7 @@ func (a *Archiver) Run(ctx context.Context, indexPath string, interval time.Dura
 			return ctx.Err()
 		}
 		if err != nil {
-			a.logf("archive pass failed: %v", err)
+			a.o.Logger.Error("archive pass failed", "err", err)
 		}
 		if onPass != nil {
 			onPass(rep, err)

@@ -113,7 +113,7 @@ func (a *Archiver) archiveFile(ctx context.Context, path string, seq uint64, las
 		}
 	}
 	if fs.inUse {
-		a.logf("warning: %s still carries the in-use flag: the server did not close it (crash?)", name)
+		a.o.Logger.Warn("binlog still carries the in-use flag: the server did not close it (crash?)", "file", name)
 	}
 
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
@@ -129,9 +129,9 @@ func (a *Archiver) archiveFile(ctx context.Context, path string, seq uint64, las
 	if err := writeRecord(ctx, a.o.Store, rec); err != nil {
 		return nil, err
 	}
-	a.logf("archived %s: %d bytes -> %s (%d bytes, %s%s) in %v", name, rec.RawSize, rec.Object,
-		rec.StoredSize, rec.Codec, map[bool]string{true: ", age", false: ""}[rec.Encryption != ""],
-		time.Since(start).Round(time.Millisecond))
+	a.o.Logger.Info("archived", "file", name, "bytes", rec.RawSize, "object", rec.Object,
+		"stored_bytes", rec.StoredSize, "codec", rec.Codec, "encryption", rec.Encryption,
+		"duration", time.Since(start).Round(time.Millisecond))
 	return rec, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 )
@@ -19,8 +20,8 @@ type RestoreOptions struct {
 	// directory; false refuses them (fs.ErrExist) before anything is
 	// fetched.
 	Overwrite bool
-	// Log receives progress messages; nil discards them.
-	Log func(format string, args ...any)
+	// Logger receives one record per file restored; nil discards them.
+	Logger *slog.Logger
 }
 
 // Restore fetches, decrypts and decompresses the files of a plan into dir
@@ -39,6 +40,7 @@ func Restore(ctx context.Context, s Store, plan *Plan, dir string, opts *Restore
 	if opts != nil {
 		o = *opts
 	}
+	log := loggerOrDiscard(o.Logger)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("archive: %w", err)
 	}
@@ -64,9 +66,7 @@ func Restore(ctx context.Context, s Store, plan *Plan, dir string, opts *Restore
 		if err != nil {
 			return paths, err
 		}
-		if o.Log != nil {
-			o.Log("restore [%d/%d] %s: %d bytes", i+1, len(plan.Files), f.Record.Name, f.Record.RawSize)
-		}
+		log.Info("restored", "n", i+1, "of", len(plan.Files), "file", f.Record.Name, "bytes", f.Record.RawSize)
 		paths = append(paths, p)
 	}
 	return paths, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 )
 
@@ -12,8 +13,9 @@ import (
 type VerifyOptions struct {
 	// Identities decrypt encrypted objects.
 	Identities []string
-	// Log receives progress messages; nil discards them.
-	Log func(format string, args ...any)
+	// Logger receives one record per file verified (level Error when it
+	// fails); nil discards them.
+	Logger *slog.Logger
 }
 
 // FileResult is the verification of one archived file.
@@ -62,6 +64,7 @@ func Verify(ctx context.Context, s Store, opts *VerifyOptions) (*VerifyReport, e
 	if opts != nil {
 		o = *opts
 	}
+	log := loggerOrDiscard(o.Logger)
 	m, err := LoadManifest(ctx, s)
 	if err != nil {
 		return nil, err
@@ -78,12 +81,10 @@ func Verify(ctx context.Context, s Store, opts *VerifyOptions) (*VerifyReport, e
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
-		if o.Log != nil {
-			status := "ok"
-			if fr.Err != nil {
-				status = "FAILED: " + fr.Err.Error()
-			}
-			o.Log("verify [%d/%d] %s (%s): %s", i+1, len(m.Records), rec.Name, rec.Object, status)
+		if fr.Err != nil {
+			log.Error("verify failed", "n", i+1, "of", len(m.Records), "file", rec.Name, "object", rec.Object, "err", fr.Err)
+		} else {
+			log.Info("verified", "n", i+1, "of", len(m.Records), "file", rec.Name, "object", rec.Object, "events", fr.Events)
 		}
 		rep.Files = append(rep.Files, fr)
 	}

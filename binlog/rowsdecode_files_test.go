@@ -59,7 +59,7 @@ func TestRowsSharedBinlogs(t *testing.T) {
 				for _, row := range rows.Rows {
 					var line []byte
 					for _, v := range append(row.Before, row.After...) {
-						line = append(v.AppendSQL(line), ' ')
+						line = append(v.AppendListing(line), ' ')
 					}
 					if p == os.Getenv("BINLOGKIT_ROWS_SAMPLE") {
 						t.Logf("%v %s", rows.Kind, line)

@@ -106,51 +106,98 @@ type Value struct {
 	diffs *[]JSONDiff
 }
 
+// The typed getters (Int, Uint, Float64, Float32, Date, DateTime, Time,
+// Timestamp, Names, JSONDiffs, SRID, WKB) panic when called on a value of a
+// kind they do not list, like reflect.Value's: a wrong-kind value has no
+// meaningful answer, and a zero would pass for data. Check Kind first.
+// Bytes, Collation and Precision describe any kind and never panic.
+
+// kindPanic panics for getter method called on a value of kind k.
+func kindPanic(method string, k Kind) {
+	panic("binlog: Value." + method + " called on a " + k.String() + " value")
+}
+
 // Kind returns the value's kind.
 func (v Value) Kind() Kind { return v.kind }
 
 // IsNull reports whether v is SQL NULL.
 func (v Value) IsNull() bool { return v.kind == KindNull }
 
-// Int returns a KindInt, KindYear or KindEnum value.
-func (v Value) Int() int64 { return int64(v.num) }
-
-// Uint returns a KindUint, KindBit or KindSet value.
-func (v Value) Uint() uint64 { return v.num }
-
-// Float64 returns a KindFloat or KindDouble value.
-func (v Value) Float64() float64 {
-	if v.kind == KindFloat {
-		return float64(math.Float32frombits(uint32(v.num)))
+// Int returns a KindInt value, the year of a KindYear value, or the index
+// of a KindEnum value. It panics on any other kind.
+func (v Value) Int() int64 {
+	switch v.kind {
+	case KindInt, KindYear, KindEnum:
+		return int64(v.num)
 	}
-	return math.Float64frombits(v.num)
+	kindPanic("Int", v.kind)
+	return 0
 }
 
-// Float32 returns a KindFloat value exactly.
-func (v Value) Float32() float32 { return math.Float32frombits(uint32(v.num)) }
+// Uint returns a KindUint value, the bits of a KindBit value, or the member
+// bitmask of a KindSet value. It panics on any other kind.
+func (v Value) Uint() uint64 {
+	switch v.kind {
+	case KindUint, KindBit, KindSet:
+		return v.num
+	}
+	kindPanic("Uint", v.kind)
+	return 0
+}
+
+// Float64 returns a KindDouble value, or a KindFloat value widened. It
+// panics on any other kind.
+func (v Value) Float64() float64 {
+	switch v.kind {
+	case KindFloat:
+		return float64(math.Float32frombits(uint32(v.num)))
+	case KindDouble:
+		return math.Float64frombits(v.num)
+	}
+	kindPanic("Float64", v.kind)
+	return 0
+}
+
+// Float32 returns a KindFloat value exactly. It panics on any other kind,
+// KindDouble included (narrowing would lose the value).
+func (v Value) Float32() float32 {
+	if v.kind != KindFloat {
+		kindPanic("Float32", v.kind)
+	}
+	return math.Float32frombits(uint32(v.num))
+}
 
 // Bytes returns the bytes of a string, bytes, decimal, JSON, geometry,
-// vector or undecodable value. The slice must not be modified.
+// vector or undecodable value, nil for other kinds. The slice must not be
+// modified.
 func (v Value) Bytes() []byte { return v.b }
 
-// Collation returns the collation id of a KindString value.
+// Collation returns the collation id of a KindString value, 0 for other
+// kinds.
 func (v Value) Collation() uint16 { return v.coll }
 
 // Precision returns the fractional-second digits of a temporal value, or the
-// width of a BIT value.
+// width of a BIT value; 0 for other kinds.
 func (v Value) Precision() int { return int(v.prec) }
 
 // Names returns the member names of the column of a KindEnum or KindSet
-// value, nil when unknown.
+// value, nil when unknown. It panics on any other kind.
 func (v Value) Names() []string {
+	if v.kind != KindEnum && v.kind != KindSet {
+		kindPanic("Names", v.kind)
+	}
 	if v.names == nil {
 		return nil
 	}
 	return *v.names
 }
 
-// JSONDiffs returns the diffs of a KindJSONDiff value.
+// JSONDiffs returns the diffs of a KindJSONDiff value. It panics on any
+// other kind.
 func (v Value) JSONDiffs() []JSONDiff {
+	if v.kind != KindJSONDiff {
+		kindPanic("JSONDiffs", v.kind)
+	}
 	if v.diffs == nil {
 		return nil
 	}
@@ -232,18 +279,27 @@ func (t Time) Duration() time.Duration {
 //	time:          negative<<63 | hours<<40 | minutes<<32 | seconds<<24 | microseconds
 //	timestamp:     seconds<<20 | microseconds
 
-// Date returns a KindDate or KindDateTime value's date.
+// Date returns the date of a KindDate or KindDateTime value, or of a
+// KindTimestamp value's instant in UTC (see DateTime). It panics on any
+// other kind.
 func (v Value) Date() Date {
+	if v.kind != KindDate && v.kind != KindDateTime && v.kind != KindTimestamp {
+		kindPanic("Date", v.kind)
+	}
 	dt := v.DateTime()
 	return Date{dt.Year, dt.Month, dt.Day}
 }
 
-// DateTime returns a KindDateTime (or KindDate) value; for a KindTimestamp
-// value, the instant as a UTC civil time (the zero TIMESTAMP gives the zero
-// DateTime).
+// DateTime returns a KindDateTime value, or a KindDate value at midnight;
+// for a KindTimestamp value, the instant as a UTC civil time (the zero
+// TIMESTAMP gives the zero DateTime). It panics on any other kind.
 func (v Value) DateTime() DateTime {
-	if v.kind == KindTimestamp {
+	switch v.kind {
+	case KindTimestamp:
 		return v.timestampCivil()
+	case KindDate, KindDateTime:
+	default:
+		kindPanic("DateTime", v.kind)
 	}
 	n := v.num
 	return DateTime{
@@ -253,15 +309,22 @@ func (v Value) DateTime() DateTime {
 	}
 }
 
-// Time returns a KindTime value.
+// Time returns a KindTime value. It panics on any other kind.
 func (v Value) Time() Time {
+	if v.kind != KindTime {
+		kindPanic("Time", v.kind)
+	}
 	n := v.num
 	return Time{Negative: n>>63 != 0, Hours: int(n>>40) & (1<<23 - 1), Minutes: int(n>>32) & 255,
 		Seconds: int(n>>24) & 255, Microseconds: int(n) & (1<<24 - 1)}
 }
 
-// Timestamp returns a KindTimestamp value as a UTC instant.
+// Timestamp returns a KindTimestamp value as a UTC instant. It panics on
+// any other kind (a DATETIME has no time zone: see DateTime).
 func (v Value) Timestamp() time.Time {
+	if v.kind != KindTimestamp {
+		kindPanic("Timestamp", v.kind)
+	}
 	return time.Unix(int64(v.num>>20), int64(v.num&(1<<20-1))*1000).UTC()
 }
 
@@ -269,16 +332,24 @@ func (v Value) Timestamp() time.Time {
 // TIMESTAMP '0000-00-00 00:00:00'.
 func (v Value) IsZeroTimestamp() bool { return v.kind == KindTimestamp && v.num == 0 }
 
-// SRID returns the spatial reference id of a KindGeometry value.
+// SRID returns the spatial reference id of a KindGeometry value, 0 when
+// the stored form is shorter than 4 bytes. It panics on any other kind.
 func (v Value) SRID() uint32 {
+	if v.kind != KindGeometry {
+		kindPanic("SRID", v.kind)
+	}
 	if len(v.b) < 4 {
 		return 0
 	}
 	return uint32(v.b[0]) | uint32(v.b[1])<<8 | uint32(v.b[2])<<16 | uint32(v.b[3])<<24
 }
 
-// WKB returns the well-known-binary part of a KindGeometry value.
+// WKB returns the well-known-binary part of a KindGeometry value, nil when
+// the stored form is shorter than 4 bytes. It panics on any other kind.
 func (v Value) WKB() []byte {
+	if v.kind != KindGeometry {
+		kindPanic("WKB", v.kind)
+	}
 	if len(v.b) < 4 {
 		return nil
 	}

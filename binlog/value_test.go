@@ -1,6 +1,7 @@
 package binlog
 
 import (
+	"slices"
 	"testing"
 	"time"
 	"unsafe"
@@ -19,8 +20,8 @@ func TestValueConstructors(t *testing.T) {
 	if v := EnumValue(2, names); v.Kind() != KindEnum || v.Int() != 2 || len(v.Names()) != 3 {
 		t.Errorf("EnumValue: %v %d %v", v.Kind(), v.Int(), v.Names())
 	}
-	if v := IntValue(-5); v.Names() != nil || v.JSONDiffs() != nil {
-		t.Errorf("IntValue has names or diffs")
+	if v := IntValue(-5); v.Bytes() != nil || v.Collation() != 0 || v.Precision() != 0 {
+		t.Errorf("IntValue has bytes, collation or precision")
 	}
 	dt := DateTime{2024, 2, 29, 23, 59, 58, 999999}
 	if got := DateTimeValue(dt, 6).DateTime(); got != dt {
@@ -63,5 +64,62 @@ func TestTemporalFormat(t *testing.T) {
 		_ = DateTime{2024, 2, 29, 1, 2, 3, 4}.AppendFormat(b[:0], 6)
 	}); n != 0 {
 		t.Errorf("DateTime.AppendFormat allocates %v times", n)
+	}
+}
+
+// TestGetterKinds checks that each typed getter answers for the kinds it
+// documents and panics on every other kind, so that a wrong-kind call never
+// passes a zero off as data.
+func TestGetterKinds(t *testing.T) {
+	d := DateTime{2024, 5, 1, 12, 0, 0, 0}
+	values := map[Kind]Value{
+		KindAbsent: {}, KindNull: NullValue(), KindInt: IntValue(1), KindUint: UintValue(1),
+		KindFloat: FloatValue(1), KindDouble: DoubleValue(1), KindDecimal: DecimalValue("1.0"),
+		KindBit: BitValue(1, 1), KindYear: YearValue(2024), KindDate: DateValue(Date{2024, 5, 1}),
+		KindDateTime: DateTimeValue(d, 0), KindTime: TimeValue(Time{Hours: 1}, 0),
+		KindTimestamp: TimestampValue(time.Unix(1, 0), 0), KindString: StringValue([]byte("a"), 45),
+		KindBytes: BytesValue([]byte("a")), KindEnum: EnumValue(1, []string{"a"}),
+		KindSet: SetValue(1, []string{"a"}), KindJSON: JSONValue([]byte("1")),
+		KindJSONDiff: JSONDiffValue(nil), KindGeometry: GeometryValue(make([]byte, 9)),
+		KindVector: {kind: KindVector}, KindUndecodable: {kind: KindUndecodable},
+	}
+	getters := []struct {
+		name  string
+		f     func(Value)
+		kinds []Kind
+	}{
+		{"Int", func(v Value) { v.Int() }, []Kind{KindInt, KindYear, KindEnum}},
+		{"Uint", func(v Value) { v.Uint() }, []Kind{KindUint, KindBit, KindSet}},
+		{"Float64", func(v Value) { v.Float64() }, []Kind{KindFloat, KindDouble}},
+		{"Float32", func(v Value) { v.Float32() }, []Kind{KindFloat}},
+		{"Date", func(v Value) { v.Date() }, []Kind{KindDate, KindDateTime, KindTimestamp}},
+		{"DateTime", func(v Value) { v.DateTime() }, []Kind{KindDate, KindDateTime, KindTimestamp}},
+		{"Time", func(v Value) { v.Time() }, []Kind{KindTime}},
+		{"Timestamp", func(v Value) { v.Timestamp() }, []Kind{KindTimestamp}},
+		{"Names", func(v Value) { v.Names() }, []Kind{KindEnum, KindSet}},
+		{"JSONDiffs", func(v Value) { v.JSONDiffs() }, []Kind{KindJSONDiff}},
+		{"SRID", func(v Value) { v.SRID() }, []Kind{KindGeometry}},
+		{"WKB", func(v Value) { v.WKB() }, []Kind{KindGeometry}},
+	}
+	for _, g := range getters {
+		for k := KindAbsent; k <= KindUndecodable; k++ {
+			v, ok := values[k]
+			if !ok {
+				t.Fatalf("no test value of kind %v", k)
+			}
+			want := slices.Contains(g.kinds, k)
+			got := func() (ok bool) {
+				defer func() {
+					if r := recover(); r != nil {
+						ok = false
+					}
+				}()
+				g.f(v)
+				return true
+			}()
+			if got != want {
+				t.Errorf("%s on a %v value: answered %v, want %v", g.name, k, got, want)
+			}
+		}
 	}
 }

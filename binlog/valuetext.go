@@ -105,14 +105,21 @@ func (v Value) AppendText(dst []byte) []byte {
 	return dst
 }
 
-// String returns v as mysqlbinlog -v prints it in its pseudo-SQL: numbers
-// bare, strings, temporal values, JSON and ENUM/SET names quoted with
-// backslash escapes, BIT as b'0101', TIMESTAMP as Unix seconds, NULL; an
-// undecodable value as a comment, /* undecodable: 3 bytes X'0a0b0c' */.
-func (v Value) String() string { return string(v.AppendSQL(nil)) }
+// String returns v in its listing form; see AppendListing.
+func (v Value) String() string { return string(v.AppendListing(nil)) }
 
-// AppendSQL appends the String form of v to dst.
-func (v Value) AppendSQL(dst []byte) []byte {
+// AppendListing appends v to dst in mysqlbinlog's listing form, the text
+// mysqlbinlog -v prints after "@N=" in its "### SET" lines: numbers bare;
+// strings, temporal values, JSON and ENUM/SET names quoted with backslash
+// escapes; BIT as b'0101'; TIMESTAMP as Unix seconds; NULL; an absent value
+// as nothing; an undecodable value as a comment,
+// /* undecodable: 3 bytes X'0a0b0c' */.
+//
+// The listing form is for people and for comparing with mysqlbinlog. It is
+// not SQL: bytes are not decoded from the column's charset, TIMESTAMP is a
+// number, and nothing is said about the session's sql_mode or character
+// set. For SQL literals use rowevent.AppendLiteral.
+func (v Value) AppendListing(dst []byte) []byte {
 	switch v.kind {
 	case KindAbsent:
 		return dst

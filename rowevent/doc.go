@@ -27,8 +27,9 @@
 //
 // # Literals
 //
-// Literals are written by package internal/sqlquote. Text is written as
-// text, so that a DBA can review a rollback before applying it:
+// AppendLiteral and Literal write one value's literal, as the statements
+// do (recovery scripts that build their own SQL need them). Text is written
+// as text, so that a DBA can review a rollback before applying it:
 //
 //	'émile'  '李四'  'it''s'  'C:\\dir'  'line\nnext'
 //

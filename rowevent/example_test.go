@@ -1,6 +1,7 @@
 package rowevent_test
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/binlogkit/binlogkit/binlog"
@@ -25,4 +26,30 @@ func Example() {
 	// UPDATE `shop`.`users` SET `name`='José' WHERE `id`=7;
 	// UPDATE `shop`.`users` SET `name`='O''Hara' WHERE `id`=7;
 	// UPDATE `shop`.`users` SET `name`=_latin1 X'4A6F73E9' WHERE `id`=7;
+}
+
+func ExampleLiteral() {
+	d := binlog.DateTime{Year: 2024, Month: 5, Day: 1, Hour: 12}
+	for _, v := range []binlog.Value{
+		binlog.NullValue(),
+		binlog.UintValue(18446744073709551615),
+		binlog.DecimalValue("-12.340"),
+		binlog.DateTimeValue(d, 3),
+		binlog.StringValue([]byte("it's\nJos\xe9"), 8), // latin1
+		binlog.BytesValue([]byte{0, 1, 0xff}),
+	} {
+		lit, _ := rowevent.Literal(v, nil)
+		hex, _ := rowevent.Literal(v, &rowevent.Options{HexStrings: true})
+		fmt.Printf("%-26s %-26s %s\n", v, lit, hex) // listing, literal, hex literal
+	}
+	_, err := rowevent.Literal(binlog.Value{}, nil) // absent: no literal
+	fmt.Println(errors.Is(err, rowevent.ErrNoLiteral))
+	// Output:
+	// NULL                       NULL                       NULL
+	// 18446744073709551615       18446744073709551615       18446744073709551615
+	// -12.340                    -12.340                    -12.340
+	// '2024-05-01 12:00:00.000'  '2024-05-01 12:00:00.000'  '2024-05-01 12:00:00.000'
+	// 'it\'s\nJosé'              'it''s\nJosé'              _latin1 X'697427730A4A6F73E9'
+	// '\0\x01\xff'               X'0001FF'                  X'0001FF'
+	// true
 }

@@ -377,14 +377,34 @@ func (b *builder) update(dst []byte, oldImg, newImg, whereImg, whereAlt []binlog
 	return b.end(dst), nil
 }
 
-// sameValue reports whether two values are the same bytes-for-bytes.
+// sameValue reports whether two values are the same bytes-for-bytes: same
+// kind, same number (floats by their bits, so -0 differs from 0), same
+// bytes and collation. Absent values and partial JSON updates are never
+// the same.
 func sameValue(a, b *binlog.Value) bool {
 	k := a.Kind()
-	if k != b.Kind() || k == binlog.KindJSONDiff || k == binlog.KindAbsent ||
-		a.Uint() != b.Uint() || a.Collation() != b.Collation() {
+	if k != b.Kind() || a.Collation() != b.Collation() || !bytes.Equal(a.Bytes(), b.Bytes()) {
 		return false
 	}
-	return bytes.Equal(a.Bytes(), b.Bytes())
+	switch k {
+	case binlog.KindAbsent, binlog.KindJSONDiff:
+		return false
+	case binlog.KindInt, binlog.KindYear, binlog.KindEnum:
+		return a.Int() == b.Int()
+	case binlog.KindUint, binlog.KindBit, binlog.KindSet:
+		return a.Uint() == b.Uint()
+	case binlog.KindFloat:
+		return math.Float32bits(a.Float32()) == math.Float32bits(b.Float32())
+	case binlog.KindDouble:
+		return math.Float64bits(a.Float64()) == math.Float64bits(b.Float64())
+	case binlog.KindDate, binlog.KindDateTime:
+		return a.DateTime() == b.DateTime()
+	case binlog.KindTime:
+		return a.Time() == b.Time()
+	case binlog.KindTimestamp:
+		return a.Timestamp().Equal(b.Timestamp())
+	}
+	return true // NULL, or a kind held entirely in its bytes
 }
 
 // pick returns img[i], or alt[i] when img lacks column i.

@@ -49,6 +49,7 @@ import (
 	"fmt"
 	"io"
 	iofs "io/fs"
+	"log/slog"
 	"os"
 	"os/signal"
 	"slices"
@@ -211,9 +212,23 @@ func (c *config) redact(s string) string {
 	return s
 }
 
-// logf prints a progress message to stderr, secrets masked.
-func (c *config) logf(format string, args ...any) {
-	fmt.Fprintln(c.stderr, c.redact(fmt.Sprintf(format, args...)))
+// logger returns a logger that writes text records to stderr with every
+// secret masked: the message and each attribute value (errors included)
+// pass through redact before they are formatted, so that quoting cannot
+// hide a secret from it.
+func (c *config) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			switch a.Value.Kind() {
+			case slog.KindString, slog.KindAny:
+				s := a.Value.String()
+				if r := c.redact(s); r != s {
+					a.Value = slog.StringValue(r)
+				}
+			}
+			return a
+		},
+	}))
 }
 
 // passphrase returns the archive's passphrase: the first line of
@@ -297,6 +312,7 @@ func (c *config) target() (archive.Target, error) {
 
 func (c *config) run(ctx context.Context, cmd string, stdout io.Writer) error {
 	c.secrets = append(c.secrets, os.Getenv("MYSQL_PWD"))
+	log := c.logger()
 	ids, err := c.identities()
 	if err != nil {
 		return err
@@ -318,7 +334,7 @@ func (c *config) run(ctx context.Context, cmd string, stdout io.Writer) error {
 	for _, r := range recipients {
 		if p, ok := strings.CutPrefix(r, archive.PassphrasePrefix); ok {
 			c.secrets = append(c.secrets, p)
-			c.logf("archiver: warning: a passphrase given with --recipient can be read by other users of this machine (ps); use --passphrase-file or $%s", passphraseEnv)
+			log.Warn("a passphrase given with --recipient can be read by other users of this machine (ps); use --passphrase-file or $" + passphraseEnv)
 			ids = append(ids, r) // to check the upload's raw digest too
 		}
 	}
@@ -329,12 +345,11 @@ func (c *config) run(ctx context.Context, cmd string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	logf := c.logf
 	switch cmd {
 	case "archive":
-		return c.archive(ctx, store, recipients, ids, logf)
+		return c.archive(ctx, store, recipients, ids, log)
 	case "verify":
-		rep, err := archive.Verify(ctx, store, &archive.VerifyOptions{Identities: ids, Log: logf})
+		rep, err := archive.Verify(ctx, store, &archive.VerifyOptions{Identities: ids, Logger: log})
 		if err != nil {
 			return err
 		}
@@ -399,7 +414,7 @@ func (c *config) run(ctx context.Context, cmd string, stdout io.Writer) error {
 		if c.dir == "" {
 			return errors.New("--dir is required")
 		}
-		if _, err := archive.Restore(ctx, store, plan, c.dir, &archive.RestoreOptions{Identities: ids, Overwrite: c.force, Log: logf}); err != nil {
+		if _, err := archive.Restore(ctx, store, plan, c.dir, &archive.RestoreOptions{Identities: ids, Overwrite: c.force, Logger: log}); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, plan.Command(c.dir))
@@ -419,9 +434,9 @@ func (c *config) run(ctx context.Context, cmd string, stdout io.Writer) error {
 	return nil
 }
 
-func (c *config) archive(ctx context.Context, store archive.Store, recipients, ids []string, logf func(string, ...any)) error {
+func (c *config) archive(ctx context.Context, store archive.Store, recipients, ids []string, log *slog.Logger) error {
 	a, err := archive.NewArchiver(&archive.Options{
-		Store: store, Codec: archive.Codec(c.codec), Recipients: recipients, Identities: ids, Log: logf})
+		Store: store, Codec: archive.Codec(c.codec), Recipients: recipients, Identities: ids, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -445,13 +460,13 @@ func (c *config) archive(ctx context.Context, store archive.Store, recipients, i
 	if c.once {
 		rep, err := a.ArchiveIndex(ctx, c.index)
 		if rep != nil {
-			logf("%d archived, %d already present, open: %s", len(rep.Archived), len(rep.Present), rep.Open)
+			log.Info("pass done", "archived", len(rep.Archived), "present", len(rep.Present), "open", rep.Open)
 		}
 		return err
 	}
 	err = a.Run(ctx, c.index, c.interval, func(rep *archive.Report, err error) {
 		if err == nil && rep != nil && len(rep.Archived) > 0 {
-			logf("%d archived, open: %s", len(rep.Archived), rep.Open)
+			log.Info("pass done", "archived", len(rep.Archived), "open", rep.Open)
 		}
 	})
 	if errors.Is(err, context.Canceled) {

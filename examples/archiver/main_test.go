@@ -189,7 +189,7 @@ func TestSecrets(t *testing.T) {
 	// A passphrase from a file encrypts; from the environment it decrypts.
 	store := filepath.Join(dir, "store")
 	_, stderr := cmd(0, "archive", "--store", store, "--index", index, "--once", "--passphrase-file", passFile)
-	if strings.Contains(stderr, "warning") {
+	if strings.Contains(stderr, "level=WARN") {
 		t.Errorf("archive with --passphrase-file warns:\n%s", stderr)
 	}
 	if list, _ := cmd(0, "list", "--store", store); !strings.Contains(list, "age") {
@@ -209,7 +209,7 @@ func TestSecrets(t *testing.T) {
 	// file to encrypt, at a second of scrypt each.)
 	empty := write("empty.index", "")
 	_, stderr = cmd(0, "archive", "--store", filepath.Join(dir, "store2"), "--index", empty, "--once", "--recipient", "passphrase:"+pass)
-	if !strings.Contains(stderr, "warning") || !strings.Contains(stderr, "--passphrase-file") {
+	if !strings.Contains(stderr, "level=WARN") || !strings.Contains(stderr, "--passphrase-file") {
 		t.Errorf("archive --recipient passphrase:... does not warn:\n%s", stderr)
 	}
 
@@ -277,5 +277,20 @@ func TestSignals(t *testing.T) {
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGINT {
 		t.Errorf("blocked command after two SIGINTs: %v, want killed by SIGINT", err)
+	}
+}
+
+// TestLoggerRedacts checks that secrets are masked in the message and in
+// attribute values, errors included, even where the text handler would
+// quote or escape them.
+func TestLoggerRedacts(t *testing.T) {
+	const sec = `pa ss"wörd`
+	var buf strings.Builder
+	c := &config{stderr: &buf, secrets: []string{sec}}
+	log := c.logger()
+	log.Warn("msg with " + sec)
+	log.Info("attrs", "s", "x"+sec, "err", fmt.Errorf("open: %s", sec))
+	if strings.Contains(buf.String(), "ss") || !strings.Contains(buf.String(), "***") {
+		t.Errorf("secret not masked:\n%s", buf.String())
 	}
 }

@@ -43,8 +43,8 @@
 // Row images print like mysqlbinlog -vv: "### INSERT INTO `db`.`t`",
 // "### SET", and one "###   @N=value /* `name` TYPE meta=M nullable=0|1
 // is_null=0|1 */" line per column present in the image (columns a minimal
-// row image leaves out are not printed), then "# Number of rows: N". Values print as SQL-like literals
-// that lose nothing, mostly in the form of binlog.Value.AppendSQL:
+// row image leaves out are not printed), then "# Number of rows: N". Values print in mysqlbinlog's
+// listing form, which loses nothing (mostly binlog.Value.AppendListing; not SQL):
 //
 //	integers, YEAR           decimal digits (unsigned stays unsigned); YEAR with 4 digits
 //	BIT                      b'0101', as many digits as the column's width

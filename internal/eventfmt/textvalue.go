@@ -11,8 +11,8 @@ import (
 	"github.com/binlogkit/binlogkit/binlog"
 )
 
-// appendTextValue appends v as a SQL-like literal (see the package doc):
-// mostly Value.AppendSQL, mysqlbinlog's form. pos is the column's 1-based
+// appendTextValue appends v in mysqlbinlog's listing form (see the package
+// doc): mostly Value.AppendListing, mysqlbinlog's form. pos is the column's 1-based
 // position (partial JSON updates refer to the column as @N).
 func appendTextValue(dst []byte, v binlog.Value, pos int) []byte {
 	if n, sum, ok := elided(v); ok {
@@ -32,7 +32,7 @@ func appendTextValue(dst []byte, v binlog.Value, pos int) []byte {
 	case binlog.KindGeometry, binlog.KindVector:
 		return appendHexLiteral(dst, v.Bytes())
 	}
-	return v.AppendSQL(dst)
+	return v.AppendListing(dst)
 }
 
 // appendStringText appends the text of a KindString value decoded to UTF-8

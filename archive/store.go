@@ -79,6 +79,14 @@ func checkName(op, name string) error {
 	return nil
 }
 
+// SizedReader returns a reader of r that fails with ErrSize when r holds
+// more or fewer than size bytes (size < 0: any number), never returns bytes
+// past size, and stops with ctx's error once ctx is done: what a Store's
+// Put should read its input through (DirStore and archive/s3 do).
+func SizedReader(ctx context.Context, r io.Reader, size int64) io.Reader {
+	return &sizeReader{ctx: ctx, r: r, size: size}
+}
+
 // sizeReader reads r, failing with ErrSize when r holds more than size
 // bytes or, unless atMost is set, fewer (size < 0: any number). It never
 // returns bytes past size. It also stops when ctx is done, so that a copy

@@ -198,7 +198,7 @@ func (s *Store) Put(ctx context.Context, name string, r io.Reader, size int64) e
 	if err := checkName("put", name); err != nil {
 		return err
 	}
-	body := &sizeReader{ctx: ctx, r: r, size: size}
+	body := &countingReader{r: archive.SizedReader(ctx, r, size)}
 	//lint:ignore SA1019 see Store.uploader.
 	up, err := s.uploader.Upload(ctx, &awss3.PutObjectInput{
 		Bucket: aws.String(s.bucket),
@@ -387,34 +387,14 @@ func checkName(op, name string) error {
 	return nil
 }
 
-// sizeReader reads r, failing with archive.ErrSize when r holds more than
-// size bytes or fewer (size < 0: any number). It never returns bytes past
-// size, and stops when ctx is done. n counts the bytes read.
-type sizeReader struct {
-	ctx  context.Context
-	r    io.Reader
-	size int64
-	n    int64
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
 }
 
-func (s *sizeReader) Read(p []byte) (int, error) {
-	if err := s.ctx.Err(); err != nil {
-		return 0, err
-	}
-	if s.size >= 0 && int64(len(p)) > s.size-s.n+1 {
-		p = p[:s.size-s.n+1] // one byte more than expected reveals a longer r
-	}
-	n, err := s.r.Read(p)
-	s.n += int64(n)
-	if s.size >= 0 {
-		if s.n > s.size {
-			n -= int(s.n - s.size)
-			s.n = s.size
-			return n, fmt.Errorf("%w: more than %d bytes", archive.ErrSize, s.size)
-		}
-		if err == io.EOF && s.n < s.size {
-			return n, fmt.Errorf("%w: %d bytes, want %d", archive.ErrSize, s.n, s.size)
-		}
-	}
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
 	return n, err
 }

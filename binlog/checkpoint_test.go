@@ -145,7 +145,10 @@ func TestTrackServer(t *testing.T) {
 
 	resume := func(cp *Checkpoint, name string) ([]Position, error) {
 		src := TrackServer(openNamed(t, file, name), cp)
-		f := NewFilter(src, &FilterOptions{StartPosition: cp.Position})
+		f, err := NewFilter(src, &FilterOptions{StartPosition: cp.Position})
+		if err != nil {
+			t.Fatal(err)
+		}
 		return readTxs(f)
 	}
 	// Its own log: the rest of the transactions.

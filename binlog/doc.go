@@ -132,7 +132,7 @@
 //	src, _ := live.Open(ctx, opts)            // or Open, OpenChain
 //	srv := binlog.TrackServer(src, last)      // refuses a log that is not last's
 //	hist := schemahistory.New()               // also live.Options.Decode.Schema
-//	f := binlog.NewFilter(schemahistory.Track(srv, hist), &binlog.FilterOptions{IncludeTables: []string{"shop.*"}})
+//	f, err := binlog.NewFilter(schemahistory.Track(srv, hist), &binlog.FilterOptions{IncludeTables: []string{"shop.*"}}) // bad patterns: err
 //	txs := binlog.NewTxReader(f, &binlog.TxOptions{MaxBuffered: 64 << 20})
 //	for tx, err := range txs.All() {
 //		... handle tx.Events ...

@@ -203,15 +203,18 @@ type Filter struct {
 }
 
 // NewFilter returns a Filter reading from src. opts may be nil (every event
-// passes). A bad pattern in opts is reported by the first call to Next.
-func NewFilter(src Source, opts *FilterOptions) *Filter {
+// passes). Options are checked here: a bad pattern is an error of
+// NewFilter, not of a later Next.
+func NewFilter(src Source, opts *FilterOptions) (*Filter, error) {
 	f := &Filter{src: src}
 	if opts != nil {
 		f.opts = *opts
 	}
-	f.err = f.opts.validate()
+	if err := f.opts.validate(); err != nil {
+		return nil, err
+	}
 	f.startFile = f.opts.StartPosition.File
-	return f
+	return f, nil
 }
 
 var _ Source = (*Filter)(nil)

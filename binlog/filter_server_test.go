@@ -88,7 +88,7 @@ func TestFilterServer(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer c.Close()
-			want := txContent(t, binlog.NewFilter(c, &opts))
+			want := txContent(t, mustFilter(t, c, &opts))
 
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
@@ -98,7 +98,7 @@ func TestFilterServer(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer s.Close()
-			got := txContent(t, binlog.NewFilter(s, &opts))
+			got := txContent(t, mustFilter(t, s, &opts))
 			if len(want) == 0 && tt.name != "other server id" {
 				t.Fatal("nothing selected")
 			}
@@ -126,4 +126,13 @@ func txContent(t *testing.T, src *binlog.Filter) []string {
 	}
 	checkWellFormed(t, evs)
 	return out
+}
+
+func mustFilter(t *testing.T, src binlog.Source, opts *binlog.FilterOptions) *binlog.Filter {
+	t.Helper()
+	f, err := binlog.NewFilter(src, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

@@ -210,7 +210,11 @@ func (r *runner) open(ctx context.Context) error {
 	if r.history != nil {
 		src = schemahistory.Track(src, r.history)
 	}
-	src = binlog.NewFilter(src, &fopts)
+	f, err := binlog.NewFilter(src, &fopts)
+	if err != nil {
+		return err
+	}
+	src = f
 	topts := &binlog.TxOptions{MaxBuffered: cfg.MaxTxBytes}
 	if topts.MaxBuffered == 0 {
 		topts.MaxBuffered = 64 << 20

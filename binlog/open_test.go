@@ -5,74 +5,28 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
-	"hash/crc32"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 
+	"github.com/binlogkit/binlogkit/internal/testbinlog"
 	"github.com/google/go-cmp/cmp"
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
 	"github.com/ulikunitz/xz"
 )
 
-// synthBinlog builds a small valid binlog in memory: a MySQL 8.0 format
-// description with CRC32 checksums, then for each statement a BEGIN query,
-// the statement as a query, and an XID; then a STOP event.
+// synthBinlog builds a small valid binlog in memory (internal/testbinlog,
+// MySQL flavor, CRC32): a BEGIN, statement, XID group per statement, then
+// a stop event.
 func synthBinlog(stmts ...string) []byte {
-	var b synthWriter
-	b.buf = append(b.buf, Magic[:]...)
-	// Format description: binlog version, server version, create time,
-	// header length, post-header lengths (41 types), checksum algorithm.
-	fd := binary.LittleEndian.AppendUint16(nil, 4)
-	fd = append(fd, make([]byte, 50)...)
-	copy(fd[2:], "8.0.32")
-	fd = binary.LittleEndian.AppendUint32(fd, 1700000000)
-	fd = append(fd, 19)
-	lens := make([]byte, 41)
-	lens[QueryEvent-1] = 13
-	lens[RotateEvent-1] = 8
-	lens[FormatDescriptionEvent-1] = 98
-	lens[XIDEvent-1] = 0
-	fd = append(fd, lens...)
-	fd = append(fd, byte(ChecksumCRC32))
-	b.event(FormatDescriptionEvent, fd)
+	b := testbinlog.New(testbinlog.MySQL)
 	for i, s := range stmts {
-		b.event(QueryEvent, synthQuery("test", "BEGIN"))
-		b.event(QueryEvent, synthQuery("test", s))
-		b.event(XIDEvent, binary.LittleEndian.AppendUint64(nil, uint64(100+i)))
+		b.Query("test", "BEGIN").Query("test", s).XID(uint64(100 + i))
 	}
-	b.event(StopEvent, nil)
-	return b.buf
-}
-
-func synthQuery(db, q string) []byte {
-	body := binary.LittleEndian.AppendUint32(nil, 7) // thread id
-	body = binary.LittleEndian.AppendUint32(body, 0) // exec time
-	body = append(body, byte(len(db)))
-	body = binary.LittleEndian.AppendUint16(body, 0) // error code
-	body = binary.LittleEndian.AppendUint16(body, 0) // status vars length
-	body = append(body, db...)
-	body = append(body, 0)
-	return append(body, q...)
-}
-
-// synthWriter appends events with a 19-byte header and a CRC32.
-type synthWriter struct{ buf []byte }
-
-func (w *synthWriter) event(t EventType, body []byte) {
-	start := len(w.buf)
-	size := 19 + len(body) + 4
-	w.buf = binary.LittleEndian.AppendUint32(w.buf, 1700000000)
-	w.buf = append(w.buf, byte(t))
-	w.buf = binary.LittleEndian.AppendUint32(w.buf, 1)
-	w.buf = binary.LittleEndian.AppendUint32(w.buf, uint32(size))
-	w.buf = binary.LittleEndian.AppendUint32(w.buf, uint32(start+size))
-	w.buf = binary.LittleEndian.AppendUint16(w.buf, 0)
-	w.buf = append(w.buf, body...)
-	w.buf = binary.LittleEndian.AppendUint32(w.buf, crc32.ChecksumIEEE(w.buf[start:]))
+	return b.Event(testbinlog.StopEvent, nil).Bytes()
 }
 
 // eventSummary is what the open and chain tests compare.

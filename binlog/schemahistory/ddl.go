@@ -224,18 +224,29 @@ func (h *History) tableDefault(db string, opts []*ast.TableOption, cur coll) col
 			co = o.StrValue
 		}
 	}
-	switch {
-	case co != "":
-		return resolveCollation(co)
-	case cs != "":
-		return charsetDefault(cs)
-	case cur.ID != 0 || cur.Name != "":
+	if c, ok := optionsCollation(cs, co); ok {
+		return c
+	}
+	if cur.ID != 0 || cur.Name != "" {
 		return cur
 	}
 	if d := h.findDB(db); d != nil {
 		return coll{Name: d.Collation, ID: d.CollationID}
 	}
 	return coll{}
+}
+
+// optionsCollation resolves a CHARACTER SET / COLLATE option pair: the
+// collation when given, else the charset's default; ok is false when
+// neither is.
+func optionsCollation(cs, co string) (c coll, ok bool) {
+	switch {
+	case co != "":
+		return resolveCollation(co), true
+	case cs != "":
+		return charsetDefault(cs), true
+	}
+	return coll{}, false
 }
 
 func dbOptionsCollation(opts []*ast.DatabaseOption, cur coll) coll {
@@ -248,11 +259,8 @@ func dbOptionsCollation(opts []*ast.DatabaseOption, cur coll) coll {
 			co = o.Value
 		}
 	}
-	switch {
-	case co != "":
-		return resolveCollation(co)
-	case cs != "":
-		return charsetDefault(cs)
+	if c, ok := optionsCollation(cs, co); ok {
+		return c
 	}
 	return cur
 }

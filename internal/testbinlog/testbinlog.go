@@ -15,6 +15,7 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"hash/crc32"
+	"io"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -406,12 +407,7 @@ func MariaCompressedZeros(ulen uint32, n int64) []byte {
 	if err != nil {
 		panic(err)
 	}
-	zeros := make([]byte, 1<<20)
-	for n > 0 {
-		k := min(n, int64(len(zeros)))
-		w.Write(zeros[:k])
-		n -= k
-	}
+	writeZeros(w, n)
 	w.Close()
 	return append(part, z.Bytes()...)
 }
@@ -445,12 +441,7 @@ func ZstdZeros(n int64) []byte {
 	if err != nil {
 		panic(err)
 	}
-	zeros := make([]byte, 1<<20)
-	for n > 0 {
-		k := min(n, int64(len(zeros)))
-		w.Write(zeros[:k])
-		n -= k
-	}
+	writeZeros(w, n)
 	w.Close()
 	return out.Bytes()
 }
@@ -465,4 +456,14 @@ func appendPacked(dst []byte, v uint64) []byte {
 		return append(dst, 253, byte(v), byte(v>>8), byte(v>>16))
 	}
 	return binary.LittleEndian.AppendUint64(append(dst, 254), v)
+}
+
+// writeZeros writes n zero bytes to w, a megabyte at a time.
+func writeZeros(w io.Writer, n int64) {
+	zeros := make([]byte, 1<<20)
+	for n > 0 {
+		k := min(n, int64(len(zeros)))
+		w.Write(zeros[:k])
+		n -= k
+	}
 }

@@ -34,7 +34,7 @@ func TestPositionCommentStaysComment(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, g := range gtids {
-			if err := w.WriteEvent(ev, &rowevent.Position{Start: ev.Offset, End: ev.NextPos, GTID: g}); err != nil {
+			if err := w.WriteEvent(ev, &rowevent.Origin{Start: ev.Offset, End: ev.NextPos, GTID: g}); err != nil {
 				t.Fatal(err)
 			}
 		}

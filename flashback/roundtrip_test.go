@@ -59,7 +59,7 @@ func TestServerRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := w.WriteEvent(ev, &rowevent.Position{Start: ev.Offset, End: ev.NextPos}); err != nil {
+		if err := w.WriteEvent(ev, &rowevent.Origin{Start: ev.Offset, End: ev.NextPos}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -105,7 +105,7 @@ func NewWriter(w io.Writer, opts *Options) *Writer {
 	if opts != nil {
 		fw.opts = *opts
 	}
-	fw.opts.SQL.Position = nil
+	fw.opts.SQL.Origin = nil
 	return fw
 }
 
@@ -114,12 +114,12 @@ func (w *Writer) Stats() Stats { return w.stats }
 
 // WriteEvent takes the next event of the range, in log order. A *binlog.Rows
 // payload has its inverse SQL spooled, with a position comment when pos is
-// not nil (see rowevent.Options.Position); a Query payload other than
+// not nil (see rowevent.Options.Origin); a Query payload other than
 // transaction control is counted in Stats.Skipped; other events are
 // ignored. An error for the event (no column names, say) is an *EventError
 // and leaves the Writer as it was; an I/O error of the spool file is
 // returned by every later call.
-func (w *Writer) WriteEvent(ev *binlog.Event, pos *rowevent.Position) error {
+func (w *Writer) WriteEvent(ev *binlog.Event, pos *rowevent.Origin) error {
 	if w.done {
 		return ErrClosed
 	}
@@ -137,7 +137,7 @@ func (w *Writer) WriteEvent(ev *binlog.Event, pos *rowevent.Position) error {
 			return nil
 		}
 		opts := w.opts.SQL
-		opts.Position = pos
+		opts.Origin = pos
 		b, err := rowevent.AppendInverse(w.buf[:0], p, &opts)
 		if err != nil {
 			return &EventError{File: ev.File, Offset: ev.Offset, Err: err}

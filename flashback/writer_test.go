@@ -67,13 +67,13 @@ func TestReverseOrder(t *testing.T) {
 				w := NewWriter(&got, &Options{SQL: opts, TempDir: dir, Header: true})
 				skipped := 0
 				for _, ev := range readEvents(t, path) {
-					pos := &rowevent.Position{Start: ev.Offset, End: ev.NextPos, Time: ev.Time()}
+					pos := &rowevent.Origin{Start: ev.Offset, End: ev.NextPos, Time: ev.Time()}
 					if q, ok := ev.Payload.(*binlog.Query); ok && !q.Control().IsControl() {
 						skipped++
 					}
 					if rows, ok := ev.Payload.(*binlog.Rows); ok {
 						o := opts
-						o.Position = pos
+						o.Origin = pos
 						b, rerr := rowevent.AppendInverse(nil, rows, &o)
 						err := w.WriteEvent(ev, pos)
 						if rerr != nil {
@@ -270,11 +270,11 @@ func TestWriteInverse(t *testing.T) {
 		w := NewWriter(&out, opts)
 		for i, n := range []int{4, 1, 12, 3} {
 			ev := &binlog.Event{Offset: int64(100 * i), Payload: synthRows(100*i, n, 1)}
-			pos := &rowevent.Position{Start: ev.Offset, End: ev.Offset + 10}
+			pos := &rowevent.Origin{Start: ev.Offset, End: ev.Offset + 10}
 			var err error
 			if own {
 				o := opts.SQL
-				o.Position = pos
+				o.Origin = pos
 				var sql []byte
 				if sql, err = rowevent.AppendInverse(nil, ev.Payload.(*binlog.Rows), &o); err != nil {
 					t.Fatal(err)

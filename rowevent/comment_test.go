@@ -29,7 +29,7 @@ func TestPositionCommentOneLine(t *testing.T) {
 	upd := &binlog.Rows{Kind: binlog.Update, Table: pk, Rows: []binlog.Row{{Before: row(1, "a", 1.5), After: row(10, "a", 1.5)}}}
 	del := &binlog.Rows{Kind: binlog.Delete, Table: pk, Rows: []binlog.Row{{Before: row(1, "", 1.5)}}}
 	for _, gtid := range hostileGTIDs {
-		pos := &Position{Start: 4, End: 120, Time: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC), GTID: gtid}
+		pos := &Origin{Start: 4, End: 120, Time: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC), GTID: gtid}
 		want := " #start 4 end 120 time 2024-05-01 12:00:00 gtid " + escapedGTID(gtid) + "\n"
 		for _, rows := range []*binlog.Rows{ins, upd, del} {
 			for _, inverse := range []bool{false, true} {
@@ -37,7 +37,7 @@ func TestPositionCommentOneLine(t *testing.T) {
 				if inverse {
 					f = AppendInverse
 				}
-				out, err := f(nil, rows, &Options{Position: pos})
+				out, err := f(nil, rows, &Options{Origin: pos})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -82,7 +82,7 @@ func TestPositionCommentApplied(t *testing.T) {
 	script := []byte(Header)
 	for i, gtid := range hostileGTIDs {
 		rows := &binlog.Rows{Kind: binlog.Insert, Table: pk, Rows: []binlog.Row{{After: row(int64(i+1), "a", 1.5)}}}
-		if script, err = AppendForward(script, rows, &Options{Position: &Position{Start: 4, End: 120, GTID: gtid}}); err != nil {
+		if script, err = AppendForward(script, rows, &Options{Origin: &Origin{Start: 4, End: 120, GTID: gtid}}); err != nil {
 			t.Fatal(err)
 		}
 	}

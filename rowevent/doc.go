@@ -15,7 +15,7 @@
 // logged 0 in an AUTO_INCREMENT column stays 0; zero dates are accepted;
 // backslash escapes in strings are on, NO_BACKSLASH_ESCAPES being off).
 //
-// Each statement ends with ";", then the comment of Options.Position when
+// Each statement ends with ";", then the comment of Options.Origin when
 // asked, then a line feed. Nothing an event or a caller holds can end a
 // statement early or start one of its own: identifiers are quoted with
 // backquotes (a backquote doubled; the client reads a line break inside

@@ -116,7 +116,7 @@ func goldenSQL(t *testing.T, path string) (fwd, inv string) {
 		case *binlog.GTID:
 			gtid = gtidString(p)
 		case *binlog.Rows:
-			opts := &Options{Position: &Position{Start: ev.Offset, End: ev.NextPos, Time: ev.Time(), GTID: gtid}, InsertBatch: 2}
+			opts := &Options{Origin: &Origin{Start: ev.Offset, End: ev.NextPos, Time: ev.Time(), GTID: gtid}, InsertBatch: 2}
 			if !p.Table.HasNames {
 				opts.PositionalNames = true
 			}

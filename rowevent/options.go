@@ -2,16 +2,17 @@ package rowevent
 
 import "time"
 
-// InsertMode chooses the verb of INSERT statements.
-type InsertMode uint8
+// InsertVerb chooses the verb of INSERT statements. (The kind of a row
+// change is binlog.RowsKind: binlog.Insert, binlog.Update, binlog.Delete.)
+type InsertVerb uint8
 
 const (
-	// Insert writes INSERT INTO.
-	Insert InsertMode = iota
-	// InsertIgnore writes INSERT IGNORE INTO.
-	InsertIgnore
-	// Replace writes REPLACE INTO.
-	Replace
+	// VerbInsert writes INSERT INTO. The zero value.
+	VerbInsert InsertVerb = iota
+	// VerbInsertIgnore writes INSERT IGNORE INTO.
+	VerbInsertIgnore
+	// VerbReplace writes REPLACE INTO.
+	VerbReplace
 )
 
 // Options tunes the SQL. The zero value (or a nil *Options) locates rows by
@@ -31,8 +32,8 @@ type Options struct {
 	// InsertBatch is the most rows one INSERT holds: rows of one event are
 	// grouped into multi-row INSERTs. 0 or 1: one row per INSERT.
 	InsertBatch int
-	// InsertMode is INSERT, INSERT IGNORE or REPLACE.
-	InsertMode InsertMode
+	// InsertVerb is INSERT, INSERT IGNORE or REPLACE; zero: INSERT.
+	InsertVerb InsertVerb
 	// JSONCast writes JSON values (MySQL's binary JSON) as
 	// CAST(… AS JSON), for MySQL.
 	JSONCast bool
@@ -51,17 +52,19 @@ type Options struct {
 	PositionalNames bool
 	// NoSchemaName writes `table` rather than `db`.`table`.
 	NoSchemaName bool
-	// Position, when not nil, ends every statement with a comment telling
+	// Origin, when not nil, ends every statement with a comment telling
 	// where the event is: "#start 4 end 388 time 2024-05-01 12:00:00 gtid
 	// 0-1-7", like binlog2sql. It describes one event, so set it per call.
 	// The comment stays on the statement's line whatever the GTID holds: a
 	// backslash, line feed, carriage return, other control character or */
 	// in it is written \\, \n, \r, \xNN or *\/.
-	Position *Position
+	Origin *Origin
 }
 
-// Position locates an event for the comments of Options.Position.
-type Position struct {
+// Origin says where an event came from, for the comments of
+// Options.Origin. (A place in the binary logs is binlog.Position; an Origin
+// adds the event's end, time and GTID for people reading the SQL.)
+type Origin struct {
 	Start, End int64     // offsets of the event (the start of its transaction, for binlog2sql's style) and of the byte after it
 	Time       time.Time // event time; zero: omitted
 	GTID       string    // "" : omitted

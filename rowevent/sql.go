@@ -206,7 +206,7 @@ func (b *builder) end(dst []byte) []byte {
 // the rest of the GTID a statement, so it is escaped (sqlscript.AppendComment).
 func (b *builder) appendTail(dst []byte) []byte {
 	dst = append(dst, ';')
-	if p := b.opts.Position; p != nil {
+	if p := b.opts.Origin; p != nil {
 		dst = append(dst, " #start "...)
 		dst = strconv.AppendInt(dst, p.Start, 10)
 		dst = append(dst, " end "...)
@@ -275,10 +275,10 @@ func (b *builder) inserts(dst []byte, rows *binlog.Rows, img func(int) []binlog.
 
 // insertPrefix appends "INSERT INTO t (cols) VALUES (".
 func (b *builder) insertPrefix(dst []byte, cols []int) []byte {
-	switch b.opts.InsertMode {
-	case InsertIgnore:
+	switch b.opts.InsertVerb {
+	case VerbInsertIgnore:
 		dst = append(dst, "INSERT IGNORE INTO "...)
-	case Replace:
+	case VerbReplace:
 		dst = append(dst, "REPLACE INTO "...)
 	default:
 		dst = append(dst, "INSERT INTO "...)

@@ -39,7 +39,7 @@ func TestStatements(t *testing.T) {
 		{Before: row(2, "", 2), After: row(2, "b", 2)},
 	}}
 	del := &binlog.Rows{Kind: binlog.Delete, Table: nopk, Rows: []binlog.Row{{Before: row(1, "", 1.5)}, {Before: row(2, "b", 2)}}}
-	pos := &Position{Start: 4, End: 120, Time: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC), GTID: "0-1-7"}
+	pos := &Origin{Start: 4, End: 120, Time: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC), GTID: "0-1-7"}
 	for _, tc := range []struct {
 		name    string
 		rows    *binlog.Rows
@@ -55,7 +55,7 @@ func TestStatements(t *testing.T) {
 			"DELETE FROM `db`.`t``1` WHERE `id`=2;\n" +
 			"DELETE FROM `db`.`t``1` WHERE `id`=1;\n",
 	}, {
-		name: "insert batch", rows: ins, opts: &Options{InsertBatch: 2, InsertMode: Replace, OmitPrimaryKey: true, NoSchemaName: true},
+		name: "insert batch", rows: ins, opts: &Options{InsertBatch: 2, InsertVerb: VerbReplace, OmitPrimaryKey: true, NoSchemaName: true},
 		forward: "REPLACE INTO `t``1` (`name`, `f`) VALUES ('a', 1.5), (NULL, 2);\n" +
 			"REPLACE INTO `t``1` (`name`, `f`) VALUES ('c''', 0.1);\n",
 		inverse: "DELETE FROM `t``1` WHERE `id`=3;\n" +
@@ -68,13 +68,13 @@ func TestStatements(t *testing.T) {
 		inverse: "UPDATE `db`.`t``1` SET `name`=NULL WHERE `id`=2;\n" +
 			"UPDATE `db`.`t``1` SET `id`=1 WHERE `id`=10;\n",
 	}, {
-		name: "update all columns", rows: upd, opts: &Options{UpdateAllColumns: true, WhereAllColumns: true, Position: pos},
+		name: "update all columns", rows: upd, opts: &Options{UpdateAllColumns: true, WhereAllColumns: true, Origin: pos},
 		forward: "UPDATE `db`.`t``1` SET `id`=10, `name`='a', `f`=1.5 WHERE `id`=1 AND CAST(`name` AS BINARY)='a' AND `f`=1.5e0 LIMIT 1; #start 4 end 120 time 2024-05-01 12:00:00 gtid 0-1-7\n" +
 			"UPDATE `db`.`t``1` SET `id`=2, `name`='b', `f`=2 WHERE `id`=2 AND `name` IS NULL AND `f`=2e0 LIMIT 1; #start 4 end 120 time 2024-05-01 12:00:00 gtid 0-1-7\n",
 		inverse: "UPDATE `db`.`t``1` SET `id`=2, `name`=NULL, `f`=2 WHERE `id`=2 AND CAST(`name` AS BINARY)='b' AND `f`=2e0 LIMIT 1; #start 4 end 120 time 2024-05-01 12:00:00 gtid 0-1-7\n" +
 			"UPDATE `db`.`t``1` SET `id`=1, `name`='a', `f`=1.5 WHERE `id`=10 AND CAST(`name` AS BINARY)='a' AND `f`=1.5e0 LIMIT 1; #start 4 end 120 time 2024-05-01 12:00:00 gtid 0-1-7\n",
 	}, {
-		name: "delete no pk", rows: del, opts: &Options{InsertBatch: 10, InsertMode: InsertIgnore},
+		name: "delete no pk", rows: del, opts: &Options{InsertBatch: 10, InsertVerb: VerbInsertIgnore},
 		forward: "DELETE FROM `db`.`t``1` WHERE `id`=1 AND `name` IS NULL AND `f`=1.5e0 LIMIT 1;\n" +
 			"DELETE FROM `db`.`t``1` WHERE `id`=2 AND CAST(`name` AS BINARY)='b' AND `f`=2e0 LIMIT 1;\n",
 		inverse: "INSERT IGNORE INTO `db`.`t``1` (`id`, `name`, `f`) VALUES (2, 'b', 2), (1, NULL, 1.5);\n",

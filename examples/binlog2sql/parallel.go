@@ -36,7 +36,7 @@ type item struct {
 	ev     *binlog.Event
 	rows   *binlog.Rows
 	opts   rowevent.Options
-	pos    rowevent.Position
+	pos    rowevent.Origin
 	end    int // end of the item's SQL in the sqlBatch's out
 }
 
@@ -121,9 +121,9 @@ func (p *sqlPipe) add(text []byte, ev *binlog.Event, rows *binlog.Rows, opts row
 	b.text = append(b.text, text...)
 	b.items = append(b.items, item{ts: ts, te: len(b.text), ev: ev, rows: rows, opts: opts})
 	it := &b.items[len(b.items)-1]
-	if opts.Position != nil {
-		it.pos = *opts.Position
-		it.opts.Position = &it.pos
+	if opts.Origin != nil {
+		it.pos = *opts.Origin
+		it.opts.Origin = &it.pos
 	}
 	if ev == nil || len(b.items) >= pipeBatch {
 		p.send()

@@ -161,7 +161,7 @@ type runner struct {
 	fw     *flashback.Writer // --flashback: writes the header and inverse SQL at the end
 	pipe   *sqlPipe          // files: makes the SQL of rows events on other goroutines
 	handed bool              // the last event went to pipe, which releases it
-	pos    rowevent.Position
+	pos    rowevent.Origin
 	curDB  string // database of the last USE written
 	tx     txState
 	// xa holds the XA transactions whose first phase was written (as
@@ -350,8 +350,8 @@ func (r *runner) rows(ev *binlog.Event, p *binlog.Rows) error {
 		if start == 0 {
 			start = ev.Offset
 		}
-		r.pos = rowevent.Position{Start: start, End: ev.NextPos, Time: ev.Time().In(r.loc), GTID: r.tx.gtid}
-		opts.Position = &r.pos
+		r.pos = rowevent.Origin{Start: start, End: ev.NextPos, Time: ev.Time().In(r.loc), GTID: r.tx.gtid}
+		opts.Origin = &r.pos
 	}
 	if r.pipe != nil {
 		if r.fw == nil {
@@ -366,7 +366,7 @@ func (r *runner) rows(ev *binlog.Event, p *binlog.Rows) error {
 	}
 	if r.fw != nil {
 		if r.pipe == nil {
-			if err := r.fw.WriteEvent(ev, opts.Position); err != nil {
+			if err := r.fw.WriteEvent(ev, opts.Origin); err != nil {
 				if errors.Is(err, rowevent.ErrNoColumnNames) {
 					return namesError(r.cfg, r.schema, ev, p.Table, err)
 				}

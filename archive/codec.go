@@ -2,16 +2,11 @@ package archive
 
 import (
 	"bufio"
-	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 
-	"github.com/klauspost/compress/zstd"
-	"github.com/pierrec/lz4/v4"
-	"github.com/ulikunitz/xz"
+	compression "github.com/binlogkit/binlogkit/internal/compress"
 )
 
 // A Codec names a compression format of stored objects. The formats are
@@ -30,19 +25,7 @@ const (
 
 // Ext returns the usual file name extension of c, with its dot: ".lz4",
 // ".xz", ".zst", ".gz", or "" for None and unknown codecs.
-func (c Codec) Ext() string {
-	switch c {
-	case LZ4:
-		return ".lz4"
-	case XZ:
-		return ".xz"
-	case Zstd:
-		return ".zst"
-	case Gzip:
-		return ".gz"
-	}
-	return ""
-}
+func (c Codec) Ext() string { return compression.Lookup(string(c)).Ext() }
 
 // ErrUnknownCodec is returned by NewWriter for a codec it cannot write.
 var ErrUnknownCodec = errors.New("archive: unknown codec")
@@ -51,41 +34,21 @@ var ErrUnknownCodec = errors.New("archive: unknown codec")
 // compression on every CPU.
 type CodecOptions struct {
 	// Level is the compression level, as the codec's command line tool
-	// understands it: lz4 1-12, xz 0-9, zstd 1-22. 0 means the fast level
+	// understands it: lz4 1-12, xz 0-9, zstd 1-22. Zero means the fast level
 	// of each codec (lz4 -1, xz -1, zstd -1 ... zstd's "fastest" encoder).
 	// Levels out of range are clamped.
 	Level int
 	// Concurrency is the number of goroutines compressing blocks at once
-	// (lz4 and xz; zstd uses at most two for a stream). 0 means
+	// (lz4 and xz; zstd uses at most two for a stream). Zero means
 	// runtime.GOMAXPROCS(0); 1 compresses in the calling goroutine.
 	Concurrency int
 	// BlockSize is the amount of input compressed as one independent unit.
 	// For lz4 it is rounded up to a frame block size (64 KiB, 256 KiB,
 	// 1 MiB or 4 MiB; default 4 MiB). For xz each block becomes a separate
 	// xz stream (default 8 MiB, at least 64 KiB). zstd ignores it. Memory
-	// use grows as Concurrency × BlockSize.
+	// use grows as Concurrency × BlockSize. Zero means 4 MiB for lz4 and
+	// 8 MiB for xz.
 	BlockSize int
-}
-
-func (o *CodecOptions) concurrency() int {
-	if o == nil || o.Concurrency <= 0 {
-		return runtime.GOMAXPROCS(0)
-	}
-	return o.Concurrency
-}
-
-func (o *CodecOptions) level() int {
-	if o == nil {
-		return 0
-	}
-	return o.Level
-}
-
-func (o *CodecOptions) blockSize(def int) int {
-	if o == nil || o.BlockSize <= 0 {
-		return def
-	}
-	return o.BlockSize
 }
 
 // NewWriter returns a writer that compresses what is written to it with c
@@ -100,53 +63,32 @@ func NewWriter(w io.Writer, c Codec, opts *CodecOptions) (io.WriteCloser, error)
 	switch c {
 	case None, "":
 		return nopWriteCloser{w}, nil
-	case LZ4:
-		return newLZ4Writer(w, opts)
-	case XZ:
-		return newXZWriter(w, opts)
-	case Zstd:
-		return newZstdWriter(w, opts)
+	case Gzip:
+		return nil, fmt.Errorf("%w %q", ErrUnknownCodec, string(c))
 	}
-	return nil, fmt.Errorf("%w %q", ErrUnknownCodec, string(c))
+	var o *compression.WriterOptions
+	if opts != nil {
+		o = &compression.WriterOptions{Level: opts.Level, Concurrency: opts.Concurrency, BlockSize: opts.BlockSize}
+	}
+	zw, err := compression.NewWriter(w, string(c), o)
+	if errors.Is(err, compression.ErrNoWriter) {
+		return nil, fmt.Errorf("%w %q", ErrUnknownCodec, string(c))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	return zw, nil
 }
 
 type nopWriteCloser struct{ io.Writer }
 
 func (nopWriteCloser) Close() error { return nil }
 
-func newZstdWriter(w io.Writer, opts *CodecOptions) (io.WriteCloser, error) {
-	level := zstd.SpeedFastest
-	if l := opts.level(); l > 1 {
-		level = zstd.EncoderLevelFromZstd(l)
-	}
-	zw, err := zstd.NewWriter(w,
-		zstd.WithEncoderLevel(level),
-		zstd.WithEncoderConcurrency(opts.concurrency()),
-		zstd.WithEncoderCRC(true))
-	if err != nil {
-		return nil, fmt.Errorf("archive: zstd: %w", err)
-	}
-	return zw, nil
-}
-
-// magics are the first bytes of each codec's streams.
-var magics = []struct {
-	codec Codec
-	magic []byte
-}{
-	{LZ4, []byte{0x04, 0x22, 0x4d, 0x18}},
-	{XZ, []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}},
-	{Zstd, []byte{0x28, 0xb5, 0x2f, 0xfd}},
-	{Gzip, []byte{0x1f, 0x8b}},
-}
-
 // DetectCodec returns the codec whose magic number starts head, or None.
 // Six bytes are enough to tell every codec apart.
 func DetectCodec(head []byte) Codec {
-	for _, m := range magics {
-		if bytes.HasPrefix(head, m.magic) {
-			return m.codec
-		}
+	if f := compression.Detect(head); f != nil {
+		return Codec(f.Name)
 	}
 	return None
 }
@@ -163,119 +105,46 @@ func DetectCodec(head []byte) Codec {
 // goroutine too) at once, and does not close r. The decompressor is also
 // freed at io.EOF or at the first error; reads after Close fail.
 //
+// lz4 is read in the frame format and in the legacy format of "lz4 -l".
 // A zstd frame may ask for a window (the history kept in memory) of up to
-// 1 GiB; larger ones are refused.
+// 1 GiB, an xz block for a dictionary of up to 64 MiB (what xz -9 uses);
+// larger ones are refused before they are allocated.
 func NewReader(r io.Reader) (io.ReadCloser, Codec, error) {
 	return newReader(r, maxZstdWindow)
 }
 
 // maxZstdWindow is the largest zstd window NewReader accepts.
-const maxZstdWindow = 1 << 30
+const maxZstdWindow = compression.DefaultMaxWindow
 
 // newReader is NewReader refusing zstd windows larger than maxWindow bytes.
 func newReader(r io.Reader, maxWindow uint64) (io.ReadCloser, Codec, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
-	head, err := br.Peek(6)
+	head, err := br.Peek(compression.MagicLen)
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, None, err
 	}
-	c := DetectCodec(head)
-	switch c {
-	case LZ4:
-		zr := lz4.NewReader(br)
-		// One goroutine: memory stays bounded by one block.
-		if err := zr.Apply(lz4.ConcurrencyOption(1)); err != nil {
-			return nil, c, fmt.Errorf("archive: lz4: %w", err)
-		}
-		return &decodeReader{r: zr, codec: c}, c, nil
-	case XZ:
-		// SingleStream is false: concatenated streams and padding are read.
-		zr, err := xz.NewReader(br)
-		if err != nil {
-			return nil, c, fmt.Errorf("archive: xz: %w", err)
-		}
-		return &decodeReader{r: zr, codec: c}, c, nil
-	case Zstd:
-		zr, err := zstd.NewReader(br,
-			zstd.WithDecoderConcurrency(1),
-			zstd.WithDecoderLowmem(true),
-			zstd.WithDecoderMaxWindow(maxWindow))
-		if err != nil {
-			return nil, c, fmt.Errorf("archive: zstd: %w", err)
-		}
-		return &decodeReader{r: zr, codec: c, close: func() { zr.Close() }}, c, nil
-	case Gzip:
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, c, fmt.Errorf("archive: gzip: %w", err)
-		}
-		return &decodeReader{r: zr, codec: c, close: func() { zr.Close() }}, c, nil
+	f := compression.Detect(head)
+	c := DetectCodec(head) // None when f is nil
+	zr, err := compression.NewReader(f, br, &compression.ReaderOptions{MaxWindow: maxWindow})
+	if err != nil {
+		return nil, c, fmt.Errorf("archive: %w", err)
 	}
-	return &plainReader{r: br}, None, nil
+	return &decodeReader{r: zr}, c, nil
 }
 
-// A plainReader reads content that is not compressed; reads after Close
-// fail.
-type plainReader struct {
-	r   *bufio.Reader
-	err error
-}
-
-func (p *plainReader) Read(b []byte) (int, error) {
-	if p.err != nil {
-		return 0, p.err
-	}
-	return p.r.Read(b)
-}
-
-// Close drops the buffer. It does not close the underlying reader.
-func (p *plainReader) Close() error {
-	p.r = nil
-	if p.err == nil {
-		p.err = errReadAfterClose
-	}
-	return nil
-}
-
-var errReadAfterClose = errors.New("archive: read after Close")
-
-// A decodeReader wraps a decompressor: it prefixes errors with the codec,
-// turns a premature io.EOF into io.ErrUnexpectedEOF and releases the
-// decompressor at the end.
+// A decodeReader prefixes the errors of a compression.Reader with the
+// package name. Close releases the decompressor; it does not close the
+// underlying reader, and reads after Close fail.
 type decodeReader struct {
-	r     io.Reader
-	codec Codec
-	close func()
-	err   error
+	r *compression.Reader
 }
 
 func (d *decodeReader) Read(p []byte) (int, error) {
-	if d.err != nil {
-		return 0, d.err
-	}
 	n, err := d.r.Read(p)
-	if err != nil {
-		if err != io.EOF {
-			if errors.Is(err, io.EOF) {
-				err = io.ErrUnexpectedEOF
-			}
-			err = fmt.Errorf("archive: %s: %w", d.codec, err)
-		}
-		d.err = err
-		d.Close()
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("archive: %w", err)
 	}
 	return n, err
 }
 
-// Close releases the decompressor. It does not close the underlying reader.
-func (d *decodeReader) Close() error {
-	if d.close != nil {
-		d.close()
-		d.close = nil
-	}
-	d.r = nil
-	if d.err == nil {
-		d.err = errReadAfterClose
-	}
-	return nil
-}
+func (d *decodeReader) Close() error { return d.r.Close() }

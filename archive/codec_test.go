@@ -268,19 +268,6 @@ func TestCodecConcatenated(t *testing.T) {
 	}
 }
 
-func TestXXH32(t *testing.T) {
-	for in, want := range map[string]uint32{
-		"":    0x02cc5d05,
-		"a":   0x550d7456,
-		"abc": 0x32d153ff,
-		"Nobody inspects the spammish repetition": 0xe2293b2f,
-	} {
-		if got := xxh32([]byte(in), 0); got != want {
-			t.Errorf("xxh32(%q) = %#x, want %#x", in, got, want)
-		}
-	}
-}
-
 // TestCodecReadFrom compresses through io.Copy from a reader that is not
 // an io.WriterTo, which takes the writers' ReadFrom path.
 func TestCodecReadFrom(t *testing.T) {

@@ -3,101 +3,17 @@ package binlog
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
-	"github.com/klauspost/compress/zstd"
-	"github.com/pierrec/lz4/v4"
-	"github.com/ulikunitz/xz"
+	"github.com/binlogkit/binlogkit/internal/compress"
 )
 
-// A codec is a compression format Open recognizes by its magic bytes.
-type codec struct {
-	name  string   // "lz4", "xz", "gzip", "zstd"
-	magic [][]byte // any of these starts a stream
-	ext   []string // file name extensions Open strips from Event.File
-	open  func(io.Reader) (io.Reader, io.Closer, error)
-}
-
-// codecs are the compression formats Open detects, by magic bytes.
-var codecs = []codec{
-	{
-		name: "lz4",
-		// Frame format, and the legacy format of "lz4 -l".
-		magic: [][]byte{{0x04, 0x22, 0x4d, 0x18}, {0x02, 0x21, 0x4c, 0x18}},
-		ext:   []string{".lz4"},
-		open: func(r io.Reader) (io.Reader, io.Closer, error) {
-			zr := lz4.NewReader(r)
-			// One goroutine: memory stays bounded by one block.
-			if err := zr.Apply(lz4.ConcurrencyOption(1)); err != nil {
-				return nil, nil, err
-			}
-			return zr, nil, nil
-		},
-	},
-	{
-		name:  "xz",
-		magic: [][]byte{{0xfd, '7', 'z', 'X', 'Z', 0x00}},
-		ext:   []string{".xz"},
-		open: func(r io.Reader) (io.Reader, io.Closer, error) {
-			// ReaderConfig.SingleStream is false: concatenated streams
-			// ("xz a; xz b; cat a.xz b.xz") and stream padding are read.
-			zr, err := xz.NewReader(r)
-			return zr, nil, err
-		},
-	},
-	{
-		name:  "gzip",
-		magic: [][]byte{{0x1f, 0x8b}},
-		ext:   []string{".gz", ".gzip"},
-		open: func(r io.Reader) (io.Reader, io.Closer, error) {
-			// Multistream is the default: concatenated members are read.
-			zr, err := gzip.NewReader(r)
-			if err != nil {
-				return nil, nil, err
-			}
-			return zr, zr, nil
-		},
-	},
-	{
-		name:  "zstd",
-		magic: [][]byte{{0x28, 0xb5, 0x2f, 0xfd}},
-		ext:   []string{".zst", ".zstd"},
-		open: func(r io.Reader) (io.Reader, io.Closer, error) {
-			zr, err := zstd.NewReader(r,
-				zstd.WithDecoderConcurrency(1),
-				zstd.WithDecoderLowmem(true))
-			if err != nil {
-				return nil, nil, err
-			}
-			return zr, closerFunc(func() error { zr.Close(); return nil }), nil
-		},
-	},
-}
-
-type closerFunc func() error
-
-func (f closerFunc) Close() error { return f() }
-
 // maxMagic is the longest codec or binlog magic number.
-const maxMagic = 6
-
-// detectCodec returns the codec whose magic number starts head, or nil.
-func detectCodec(head []byte) *codec {
-	for i := range codecs {
-		for _, m := range codecs[i].magic {
-			if bytes.HasPrefix(head, m) {
-				return &codecs[i]
-			}
-		}
-	}
-	return nil
-}
+const maxMagic = compress.MagicLen
 
 // fileBufSize is the size of the buffer over a file, and of the one over
 // decompressed data.
@@ -108,7 +24,7 @@ const fileBufSize = 256 << 10
 type FileReader struct {
 	*Reader
 	f      *os.File
-	dec    io.Closer // the decompressor, when it has resources to release
+	dec    io.Closer // the decompressor of a compressed file
 	codec  string
 	closed bool
 }
@@ -120,6 +36,8 @@ type FileReader struct {
 // decompressed on the fly, concatenated streams included; any other
 // content is read as a plain binlog. Offsets in events and errors are
 // offsets in the decompressed binlog, as a server would report them.
+// A zstd window above 1 GiB or an xz dictionary above 64 MiB (what xz -9
+// uses) is refused, with ErrCorrupt, before it is allocated.
 //
 // Open reads the first bytes of the (decompressed) content: if they are the
 // magic number of a MySQL encrypted binlog (fd 62 69 6e) it returns an
@@ -153,6 +71,22 @@ func Open(path string, opts *ReaderOptions) (*FileReader, error) {
 	return fr, nil
 }
 
+// LogName returns the name Open gives the events of the file at path when
+// opts.Name is empty: its base name without a compression extension
+// (.lz4, .xz, .gz, .gzip, .zst, .zstd, in any case). Open drops the
+// extension only when the content is compressed in that format; LogName
+// looks at the name alone, so that a command can match a server's binlog
+// name ("mysql-bin.000001") against its compressed copy without reading it.
+func LogName(path string) string {
+	base := filepath.Base(path)
+	for _, name := range []string{compress.LZ4, compress.XZ, compress.Gzip, compress.Zstd} {
+		if s := compress.Lookup(name).TrimExt(base); s != base {
+			return s
+		}
+	}
+	return base
+}
+
 // newFileReader detects the codec of f and returns a FileReader over it.
 // base is the base name of the file; o.Name overrides the derived name.
 func newFileReader(f *os.File, base string, o *ReaderOptions) (*FileReader, error) {
@@ -167,21 +101,21 @@ func newFileReader(f *os.File, base string, o *ReaderOptions) (*FileReader, erro
 	if err != nil && err != io.EOF {
 		return nil, err
 	}
-	if c := detectCodec(head); c != nil {
-		fr.codec = c.name
+	if c := compress.Detect(head); c != nil {
+		fr.codec = c.Name
 		if o.Name == "" {
-			name = stripExt(base, c.ext)
+			name = c.TrimExt(base)
 		}
 		// The bufio.Reader over the file is larger than needed for a
 		// compressed file, but it already holds the first bytes; a second
 		// buffer, over the decompressed bytes, serves the small reads of
 		// event headers.
-		zr, closer, err := c.open(br)
+		zr, err := compress.NewReader(c, br, nil)
 		if err != nil {
-			return nil, &EventError{File: name, Err: codecError(c.name, err)}
+			return nil, &EventError{File: name, Err: codecError(c.Name, err)}
 		}
-		fr.dec = closer
-		zbr := bufio.NewReaderSize(&codecReader{r: zr, name: c.name}, fileBufSize)
+		fr.dec = zr
+		zbr := bufio.NewReaderSize(&codecReader{r: zr, name: c.Name}, fileBufSize)
 		// A failure here (a stream cut short, say) is left for Next to
 		// report: the codecReader returns it again.
 		head, _ = zbr.Peek(len(Magic))
@@ -208,17 +142,6 @@ func newFileReader(f *os.File, base string, o *ReaderOptions) (*FileReader, erro
 	o.Name = name
 	fr.Reader = NewReader(src, o)
 	return fr, nil
-}
-
-// stripExt returns name without the first extension in exts it ends with
-// (compared case-insensitively), unless that would leave it empty.
-func stripExt(name string, exts []string) string {
-	for _, ext := range exts {
-		if len(name) > len(ext) && strings.EqualFold(name[len(name)-len(ext):], ext) {
-			return name[:len(name)-len(ext)]
-		}
-	}
-	return name
 }
 
 // Codec returns the compression format of the file: "lz4", "xz", "gzip",
@@ -262,10 +185,11 @@ func (c *codecReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// codecError wraps a decompressor's error in a binlog sentinel.
+// codecError wraps a decompressor's error (which names the codec) in a
+// binlog sentinel.
 func codecError(name string, err error) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return fmt.Errorf("%w: %s stream ends early", ErrTruncated, name)
 	}
-	return fmt.Errorf("%w: %s: %v", ErrCorrupt, name, err)
+	return fmt.Errorf("%w: %v", ErrCorrupt, err)
 }

@@ -5,10 +5,12 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/binlogkit/binlogkit/internal/testbinlog"
@@ -439,16 +441,32 @@ func TestFileReaderCloseTwice(t *testing.T) {
 	}
 }
 
-func TestStripExt(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"mysql-bin.000001.gz", "mysql-bin.000001"},
-		{"mysql-bin.000001.GZ", "mysql-bin.000001"},
-		{"mysql-bin.000001.gzip", "mysql-bin.000001"},
-		{"mysql-bin.000001", "mysql-bin.000001"},
-		{".gz", ".gz"},
-	} {
-		if got := stripExt(tc.in, []string{".gz", ".gzip"}); got != tc.want {
-			t.Errorf("stripExt(%q) = %q, want %q", tc.in, got, tc.want)
-		}
+// TestOpenCraftedXZDict forges the block header of an xz binlog to ask
+// for a 1.5 GiB dictionary: Open or Next must refuse it with ErrCorrupt
+// before the xz reader allocates it.
+func TestOpenCraftedXZDict(t *testing.T) {
+	z := compressors["xz"](t, synthBinlog("INSERT INTO t VALUES (1)"))
+	// Stream header (12 bytes), then the block header: size byte, flags,
+	// the LZMA2 filter (21 01 dict), padding, CRC32.
+	hdr := z[12 : 12+(int(z[12])+1)*4]
+	i := bytes.Index(hdr, []byte{0x21, 0x01})
+	if i < 0 {
+		t.Fatalf("no LZMA2 filter in block header % x", hdr)
+	}
+	hdr[i+2] = 37 // 1.5 GiB
+	n := len(hdr) - 4
+	binary.LittleEndian.PutUint32(hdr[n:], crc32.ChecksumIEEE(hdr[:n]))
+	path := writeBinlogFile(t, t.TempDir(), "mysql-bin.000009", z)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	fr, err := Open(path, nil)
+	if err == nil {
+		_, err = drainEvents(fr.Next)
+		fr.Close()
+	}
+	runtime.ReadMemStats(&after)
+	checkEventError(t, "Open or Next", err, ErrCorrupt, -1)
+	if d := after.TotalAlloc - before.TotalAlloc; d > 64<<20 {
+		t.Errorf("allocated %d bytes reading a crafted xz header", d)
 	}
 }

@@ -5,10 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
@@ -23,36 +21,74 @@ import (
 	"github.com/binlogkit/binlogkit/archive"
 	"github.com/binlogkit/binlogkit/archive/archivetest"
 	"github.com/binlogkit/binlogkit/archive/internal/synth"
-	"github.com/johannesboyne/gofakes3"
-	"github.com/johannesboyne/gofakes3/backend/s3mem"
 )
 
-// fakeS3 starts an in-process S3 server with an empty bucket per call of
-// the returned function.
-func fakeS3(t *testing.T) (endpoint string, newBucket func(t *testing.T) string) {
-	backend := s3mem.New()
-	srv := httptest.NewUnstartedServer(gofakes3.New(backend, gofakes3.WithAutoBucket(false), gofakes3.WithLogger(gofakes3.DiscardLog())).Server())
-	// Injected faults make net/http log "superfluous WriteHeader" calls.
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.Start()
-	t.Cleanup(srv.Close)
+// realS3 starts versitygw, a real S3 server, with a posix backend in a
+// temporary directory, and returns its endpoint and a function that
+// creates an empty bucket per call. It skips the test when versitygw is
+// not in $PATH (.ci/run installs it) unless BINLOGKIT_REQUIRE_VERSITYGW=1.
+func realS3(t *testing.T) (endpoint string, newBucket func(t *testing.T) string) {
+	t.Helper()
+	bin, err := exec.LookPath("versitygw")
+	if err != nil {
+		if os.Getenv("BINLOGKIT_REQUIRE_VERSITYGW") == "1" {
+			t.Fatal("versitygw not in $PATH")
+		}
+		t.Skip("versitygw not in $PATH")
+	}
+	root := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "--access", testAccess, "--secret", testSecret, "--port", addr, "posix", root)
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("versitygw output:\n%s", logs.Bytes())
+		}
+	})
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("versitygw did not listen on %s: %s", addr, logs.Bytes())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	endpoint = "http://" + addr
 	var n atomic.Int64
-	return srv.URL, func(t *testing.T) string {
-		name := fmt.Sprintf("bucket-%d", n.Add(1))
-		if err := backend.CreateBucket(name); err != nil {
+	return endpoint, func(t *testing.T) string {
+		bucket := fmt.Sprintf("bucket-%d", n.Add(1))
+		s := newTestS3(t, endpoint, bucket, nil)
+		if _, err := s.client.CreateBucket(context.Background(), &awss3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 			t.Fatal(err)
 		}
-		return name
+		return bucket
 	}
 }
+
+// The credentials versitygw is started with.
+const testAccess, testSecret = "binlogkit", "binlogkit-secret"
 
 func newTestS3(t *testing.T, endpoint, bucket string, client *http.Client) *Store {
 	s, err := New(&Options{
 		Bucket:          bucket,
 		Prefix:          "pfx/",
 		Endpoint:        endpoint,
-		AccessKeyID:     "test",
-		SecretAccessKey: "test-secret",
+		AccessKeyID:     testAccess,
+		SecretAccessKey: testSecret,
 		PartSize:        5 << 20,
 		BaseBackoff:     5 * time.Millisecond,
 		MaxBackoff:      50 * time.Millisecond,
@@ -65,8 +101,12 @@ func newTestS3(t *testing.T, endpoint, bucket string, client *http.Client) *Stor
 	return s
 }
 
-func TestStoreGofakes3(t *testing.T) {
-	endpoint, newBucket := fakeS3(t)
+// TestStore runs the conformance suite against versitygw.
+func TestStore(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	endpoint, newBucket := realS3(t)
 	archivetest.TestStore(t, func(t *testing.T) archive.Store {
 		return newTestS3(t, endpoint, newBucket(t), nil)
 	}, nil)
@@ -142,7 +182,10 @@ func (r iotest_errReader) Read([]byte) (int, error) { return 0, r.err }
 // TestStoreFaults runs the conformance suite with a fault in every third
 // request: the store retries and passes.
 func TestStoreFaults(t *testing.T) {
-	endpoint, newBucket := fakeS3(t)
+	if testing.Short() {
+		t.Skip("short")
+	}
+	endpoint, newBucket := realS3(t)
 	ft := &faultTransport{base: http.DefaultTransport, period: 3}
 	archivetest.TestStore(t, func(t *testing.T) archive.Store {
 		return newTestS3(t, endpoint, newBucket(t), &http.Client{Transport: ft})
@@ -157,7 +200,7 @@ func TestStoreFaults(t *testing.T) {
 // fails cleanly and stores nothing.
 func TestStoreFaultsAlways(t *testing.T) {
 	ctx := context.Background()
-	endpoint, newBucket := fakeS3(t)
+	endpoint, newBucket := realS3(t)
 	bucket := newBucket(t)
 	clean := newTestS3(t, endpoint, bucket, nil)
 	if err := clean.Put(ctx, "old", strings.NewReader("old"), 3); err != nil {
@@ -198,7 +241,7 @@ func TestStoreFaultsAlways(t *testing.T) {
 // ranged GETs and return the whole object.
 func TestStoreGetResume(t *testing.T) {
 	ctx := context.Background()
-	endpoint, newBucket := fakeS3(t)
+	endpoint, newBucket := realS3(t)
 	bucket := newBucket(t)
 	data := synth.Binlog(3<<20, 15)
 	if err := newTestS3(t, endpoint, bucket, nil).Put(ctx, "x", bytes.NewReader(data), int64(len(data))); err != nil {
@@ -242,79 +285,6 @@ func (c *cutTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// TestStoreVersitygw runs the conformance suite against versitygw, a
-// real S3 server, with a posix backend. It skips when versitygw is not in
-// $PATH (.ci/run installs it).
-func TestStoreVersitygw(t *testing.T) {
-	bin, err := exec.LookPath("versitygw")
-	if err != nil {
-		if os.Getenv("BINLOGKIT_REQUIRE_VERSITYGW") == "1" {
-			t.Fatal("versitygw not in $PATH")
-		}
-		t.Skip("versitygw not in $PATH")
-	}
-	if testing.Short() {
-		t.Skip("short")
-	}
-	root := t.TempDir()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	const access, secret = "binlogkit", "binlogkit-secret"
-	cmd := exec.Command(bin, "--access", access, "--secret", secret, "--port", addr, "posix", root)
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("versitygw output:\n%s", logs.Bytes())
-		}
-	})
-	endpoint := "http://" + addr
-	for deadline := time.Now().Add(15 * time.Second); ; {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("versitygw did not listen on %s: %s", addr, logs.Bytes())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	var n atomic.Int64
-	newStore := func(t *testing.T, client *http.Client) *Store {
-		bucket := fmt.Sprintf("bucket-%d", n.Add(1))
-		s, err := New(&Options{
-			Bucket: bucket, Endpoint: endpoint, AccessKeyID: access, SecretAccessKey: secret,
-			PartSize: 5 << 20, BaseBackoff: 5 * time.Millisecond, MaxBackoff: 50 * time.Millisecond,
-			MaxAttempts: 8, HTTPClient: client,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.client.CreateBucket(context.Background(), &awss3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
-	archivetest.TestStore(t, func(t *testing.T) archive.Store { return newStore(t, nil) }, nil)
-	t.Run("Faults", func(t *testing.T) {
-		ft := &faultTransport{base: http.DefaultTransport, period: 3}
-		archivetest.TestStore(t, func(t *testing.T) archive.Store {
-			return newStore(t, &http.Client{Transport: ft})
-		}, nil)
-		t.Logf("%d requests, %d faults injected", ft.n.Load(), ft.faults.Load())
-	})
-}
-
 // recordTransport records the requests it passes on.
 type recordTransport struct {
 	base  http.RoundTripper
@@ -341,7 +311,7 @@ func (r *recordTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // no flexible checksums are sent (S3-compatible servers may reject them).
 func TestStoreMultipart(t *testing.T) {
 	ctx := context.Background()
-	endpoint, newBucket := fakeS3(t)
+	endpoint, newBucket := realS3(t)
 	rt := &recordTransport{base: http.DefaultTransport}
 	s := newTestS3(t, endpoint, newBucket(t), &http.Client{Transport: rt})
 	data := synth.Binlog(12<<20, 17)

@@ -1,4 +1,4 @@
-package archive
+package compress
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 // The fast levels are compressed here, straight with pierrec/lz4's block
 // compressor (CompressorCCompat: the output of "lz4 -1", byte for byte);
 // HC levels go through pierrec/lz4's frame writer.
-func newLZ4Writer(w io.Writer, opts *CodecOptions) (io.WriteCloser, error) {
+func newLZ4Writer(w io.Writer, opts *WriterOptions) (io.WriteCloser, error) {
 	bs, fbs, bd := 4<<20, lz4.Block4Mb, byte(7)
 	switch n := opts.blockSize(4 << 20); {
 	case n <= 64<<10:
@@ -38,7 +38,7 @@ func newLZ4Writer(w io.Writer, opts *CodecOptions) (io.WriteCloser, error) {
 			lz4.ChecksumOption(true),
 		}
 		if err := lz4.NewWriter(io.Discard).Apply(frameOpts...); err != nil {
-			return nil, fmt.Errorf("archive: lz4: %w", err)
+			return nil, fmt.Errorf("lz4: %w", err)
 		}
 		compress = func(dst *bytes.Buffer, src []byte, state *any) error {
 			zw, _ := (*state).(*lz4.Writer)

@@ -1,44 +1,11 @@
-package archive
+package compress
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
-
-	"github.com/ulikunitz/xz"
 )
-
-// xzDictCaps are the dictionary sizes of xz's presets -0 to -9.
-var xzDictCaps = [10]int{256 << 10, 1 << 20, 2 << 20, 4 << 20, 4 << 20, 8 << 20, 8 << 20, 16 << 20, 32 << 20, 64 << 20}
-
-func newXZWriter(w io.Writer, opts *CodecOptions) (io.WriteCloser, error) {
-	level := opts.level()
-	if level <= 0 {
-		level = 1
-	}
-	level = min(level, 9)
-	bs := max(opts.blockSize(8<<20), 64<<10)
-	cfg := xz.WriterConfig{
-		DictCap:   min(xzDictCaps[level], bs),
-		CheckSum:  xz.CRC64,
-		BlockSize: int64(bs),
-	}
-	if err := cfg.Verify(); err != nil {
-		return nil, fmt.Errorf("archive: xz: %w", err)
-	}
-	compress := func(dst *bytes.Buffer, src []byte, _ *any) error {
-		zw, err := cfg.NewWriter(dst)
-		if err != nil {
-			return err
-		}
-		if _, err := zw.Write(src); err != nil {
-			return err
-		}
-		return zw.Close()
-	}
-	return newParallelWriter(w, "xz", bs, opts.concurrency(), compress), nil
-}
 
 // A parallelWriter cuts its input into blocks of blockSize bytes,
 // compresses each into an independent stream on up to n goroutines, and
@@ -71,7 +38,7 @@ func newParallelWriter(w io.Writer, name string, blockSize, n int, compress func
 	return &parallelWriter{w: w, name: name, blockSize: blockSize, n: max(n, 1), compress: compress}
 }
 
-var errClosed = errors.New("archive: write after Close")
+var errClosed = errors.New("compress: write after Close")
 
 func (p *parallelWriter) Write(b []byte) (int, error) {
 	if p.err != nil {
@@ -181,7 +148,7 @@ func (p *parallelWriter) flushOldest() error {
 	j.src = nil
 	p.free = append(p.free, j)
 	if err != nil {
-		p.fail(fmt.Errorf("archive: %s: %w", p.name, err))
+		p.fail(fmt.Errorf("%s: %w", p.name, err))
 		return p.err
 	}
 	return nil

@@ -107,6 +107,12 @@ type TableMap struct {
 	// HasNames reports whether column names are known (from metadata or
 	// Schema).
 	HasNames bool
+	// OptionalMetadata is the optional metadata block of the event as
+	// logged (binlog_row_metadata: type, length, value fields), which the
+	// fields above decode in part; nil when the event has none. The
+	// Encoder writes it unchanged, so that a table map encodes to the
+	// bytes it was decoded from; clear it when changing the columns.
+	OptionalMetadata []byte
 }
 
 // Schema supplies table definitions when the binlog lacks them

@@ -1,9 +1,7 @@
 package binlog
 
 import (
-	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"io"
 )
 
@@ -79,7 +77,8 @@ func (d *Decoder) UndecodableValues() int64 { return d.st.undecodable }
 //
 // It returns (nil, nil) for a fake rotate event (timestamp or end position
 // 0: what a server sends at the start of a replication connection to say
-// where it starts), after taking its file name and position. Heartbeats
+// where it starts), after taking its file name and position, and for an
+// event the Schema's SchemaTracker drops (ErrSkipEvent). Heartbeats
 // are returned with Offset and NextPos both at the position after the
 // last event sent (they are not in the log and do not move the position).
 //
@@ -160,6 +159,9 @@ func (d *Decoder) Decode(raw []byte) (*Event, error) {
 	if r, ok := ev.Payload.(*Rotate); ok {
 		d.file, d.nextPos = r.NextFile, int64(r.Position)
 	}
+	if drop, err := d.st.track(ev); drop || err != nil {
+		return nil, err // a dropped event returns (nil, nil), as a fake rotate
+	}
 	return ev, nil
 }
 
@@ -173,28 +175,31 @@ func (d *Decoder) NextInPayload() (*Event, error) {
 	if p == nil {
 		return nil, io.EOF
 	}
-	ev, err := d.st.nextInPayload(p, false)
-	if err != nil {
-		d.payload = nil
-		if err == io.EOF {
-			return nil, io.EOF
+	for {
+		ev, err := d.st.nextInPayload(p, false)
+		if err != nil {
+			d.payload = nil
+			if err == io.EOF {
+				return nil, io.EOF
+			}
+			return nil, &EventError{File: p.file, Offset: p.offset, Type: TransactionPayloadEvent, Err: err}
 		}
-		return nil, &EventError{File: p.file, Offset: p.offset, Type: TransactionPayloadEvent, Err: err}
+		if drop, err := d.st.track(ev); err != nil {
+			return nil, err
+		} else if !drop {
+			return ev, nil
+		}
 	}
-	return ev, nil
 }
 
 // headerLen returns the common header length for an event of type t.
 func (d *Decoder) headerLen(t EventType) int {
-	if fd := d.st.fd; fd != nil && t != FormatDescriptionEvent && int(fd.HeaderLength) > minHeaderLen {
-		return int(fd.HeaderLength)
-	}
-	return minHeaderLen
+	return headerLen(d.st.fd, t)
 }
 
 func crcMatches(raw []byte) bool {
-	n := len(raw) - 4
-	return n >= minHeaderLen && crc32.ChecksumIEEE(raw[:n]) == binary.LittleEndian.Uint32(raw[n:])
+	_, ok := Checksum(raw)
+	return ok
 }
 
 // A CommitTracker follows the groups (transactions) of an event sequence,

@@ -2,6 +2,8 @@ package binlog
 
 import (
 	"encoding/binary"
+	"fmt"
+	"hash/crc32"
 	"time"
 )
 
@@ -113,4 +115,83 @@ func (e *Event) Clone() *Event {
 // Event.Payload.
 type Payload interface {
 	isPayload()
+}
+
+// appendHeader appends the 19-byte common header h to dst: the one writing
+// of the header layout (parseHeader reads it).
+func appendHeader(dst []byte, h Header) []byte {
+	dst = binary.LittleEndian.AppendUint32(dst, h.Timestamp)
+	dst = append(dst, byte(h.Type))
+	dst = binary.LittleEndian.AppendUint32(dst, h.ServerID)
+	dst = binary.LittleEndian.AppendUint32(dst, h.EventSize)
+	dst = binary.LittleEndian.AppendUint32(dst, h.LogPos)
+	return binary.LittleEndian.AppendUint16(dst, h.Flags)
+}
+
+// headerLen returns the length of the common header of an event of type t
+// under the format description fd (nil before one is known): the format's
+// HeaderLength when it is longer than 19 bytes, except for the format
+// description itself, which always has a 19-byte header.
+func headerLen(fd *FormatDescription, t EventType) int {
+	if fd != nil && t != FormatDescriptionEvent && int(fd.HeaderLength) > minHeaderLen {
+		return int(fd.HeaderLength)
+	}
+	return minHeaderLen
+}
+
+// postHeaderLen returns the post-header length that the format description
+// fd declares for events of type t, or def when fd is nil or declares none
+// (no entry for t, or 0).
+func postHeaderLen(fd *FormatDescription, t EventType, def int) int {
+	if fd != nil && t > 0 && int(t) <= len(fd.PostHeaderLens) {
+		if n := int(fd.PostHeaderLens[t-1]); n > 0 {
+			return n
+		}
+	}
+	return def
+}
+
+// Checksum returns the CRC32 stored in the last 4 bytes of raw, one whole
+// event, and whether it is the checksum of the bytes before it. A server
+// computes the checksum of a format description with FlagBinlogInUse clear
+// and sets the flag in place while the file is open; a format description
+// whose checksum matches with or without the flag is valid. ok is false
+// when raw is shorter than a header and a checksum.
+func Checksum(raw []byte) (stored uint32, ok bool) {
+	n := len(raw) - 4
+	if n < minHeaderLen {
+		return 0, false
+	}
+	stored = binary.LittleEndian.Uint32(raw[n:])
+	if crc32.ChecksumIEEE(raw[:n]) == stored {
+		return stored, true
+	}
+	if EventType(raw[4]) == FormatDescriptionEvent && raw[17]&byte(FlagBinlogInUse) != 0 {
+		return stored, eventCRC(raw[:n]) == stored
+	}
+	return stored, false
+}
+
+// eventCRC returns the CRC32 of b, an event without its checksum, as a
+// server computes it: with FlagBinlogInUse clear in a format description.
+func eventCRC(b []byte) uint32 {
+	if len(b) >= minHeaderLen && EventType(b[4]) == FormatDescriptionEvent && b[17]&byte(FlagBinlogInUse) != 0 {
+		crc := crc32.ChecksumIEEE(b[:17])
+		crc = crc32.Update(crc, crc32.IEEETable, []byte{b[17] &^ byte(FlagBinlogInUse)})
+		return crc32.Update(crc, crc32.IEEETable, b[18:])
+	}
+	return crc32.ChecksumIEEE(b)
+}
+
+// checkCRC verifies the checksum at the end of raw (Checksum) and returns
+// an error wrapping ErrChecksum, or ErrCorrupt when raw is too short.
+func checkCRC(raw []byte) error {
+	stored, ok := Checksum(raw)
+	if ok {
+		return nil
+	}
+	if len(raw) < minHeaderLen+4 {
+		return corruptf("event too short for its checksum")
+	}
+	return fmt.Errorf("%w: stored 0x%08x, computed 0x%08x", ErrChecksum, stored, eventCRC(raw[:len(raw)-4]))
 }

@@ -68,14 +68,14 @@ type FilterOptions struct {
 	// base.000009); an empty File means the first file the source yields
 	// (mysqlbinlog's --start-position applies to the first file too). A
 	// transaction starting before StartPosition and ending after it is
-	// skipped whole.
+	// skipped whole. Zero means no transaction is skipped for its position.
 	StartPosition Position
 	// StopPosition ends the filter (Next returns io.EOF) at the first
 	// transaction or non-transactional event that starts at or after it.
 	// Like mysqlbinlog's --stop-position, a transaction that starts before
 	// StopPosition is delivered, but whole: the filter never cuts one in
 	// the middle. An empty File means any file: give the file for sources
-	// that span several. A zero Offset means no stop position.
+	// that span several. Zero (a zero Offset) means no stop position.
 	StopPosition Position
 	// StartTime skips transactions whose first event's timestamp is before
 	// it. StopTime ends the filter at the first transaction whose first
@@ -89,6 +89,8 @@ type FilterOptions struct {
 	// --start-datetime) must parse it with an explicit location, using
 	// time.ParseInLocation, and should say which one (mysqlbinlog uses
 	// the local time zone of the machine it runs on).
+	//
+	// Zero means no start time and no stop time, respectively.
 	StartTime, StopTime time.Time
 
 	// IncludeDatabases and IncludeTables, when not empty, keep only rows
@@ -108,13 +110,17 @@ type FilterOptions struct {
 	// one it creates or drops for CREATE/DROP/ALTER DATABASE, and else
 	// its default database (Query.Schema), as mysqlbinlog --database
 	// does. A statement that names no table never matches IncludeTables.
+	//
+	// Zero (an empty list) means no database or table is required, or
+	// dropped, respectively.
 	IncludeDatabases, ExcludeDatabases []string
 	IncludeTables, ExcludeTables       []string
 	// CaseInsensitiveNames compares database and table names without
-	// regard to case (servers with lower_case_table_names=1 or 2).
+	// regard to case (servers with lower_case_table_names=1 or 2). Zero
+	// means names compare case-sensitively.
 	CaseInsensitiveNames bool
 	// Kinds, when not 0, keeps only rows events and statements of these
-	// kinds.
+	// kinds. Zero means every kind is kept.
 	Kinds StmtKind
 
 	// IncludeGTIDs, when not nil, keeps only transactions whose GTID it
@@ -123,11 +129,13 @@ type FilterOptions struct {
 	// transactions whose GTID it contains. For MariaDB GTIDs, a set holds
 	// every sequence number up to its domain's (see GTIDSet.Contains):
 	// IncludeGTIDs "0-1-100" keeps domain 0's transactions up to 100, and
-	// ExcludeGTIDs "0-1-100" keeps those after it.
+	// ExcludeGTIDs "0-1-100" keeps those after it. Zero (nil) means no
+	// transaction is kept or dropped for its GTID.
 	IncludeGTIDs, ExcludeGTIDs *GTIDSet
 	// ServerIDs, when not empty, keeps only transactions whose first event
 	// was written by one of these servers (the event header's ServerID,
-	// which is also a MariaDB GTID's server id).
+	// which is also a MariaDB GTID's server id). Zero (an empty list)
+	// means every server's transactions are kept.
 	ServerIDs []uint32
 
 	// KeepEmptyTransactions keeps the boundary events (GTID, BEGIN,
@@ -138,6 +146,7 @@ type FilterOptions struct {
 	// transactions that had nothing to deliver. A standalone statement (a
 	// DDL with its GTID) that is filtered out is still dropped whole: the
 	// statement is its own end, and there is no commit event to keep.
+	// Zero means a transaction left with nothing selected is dropped whole.
 	KeepEmptyTransactions bool
 }
 

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 )
 
@@ -28,26 +27,34 @@ const (
 // *EventError wrapping one of the package's sentinel errors; errors are
 // sticky.
 func (r *Reader) Next() (*Event, error) {
-	if r.err != nil {
-		return nil, r.err
-	}
-	if p := r.payload; p != nil {
-		ev, err := r.dec.st.nextInPayload(p, true)
-		if err == nil {
+	for r.err == nil {
+		var ev *Event
+		var err error
+		if p := r.payload; p != nil {
+			ev, err = r.dec.st.nextInPayload(p, true)
+			if err != nil {
+				r.payload = nil
+				if err != io.EOF {
+					r.err = r.fail(p.offset, TransactionPayloadEvent, err)
+					return nil, r.err
+				}
+			}
+		}
+		if ev == nil {
+			if ev, err = r.next(); err != nil {
+				r.err = err
+				return nil, err
+			}
+		}
+		// The Schema's tracker (SchemaTracker) sees the event and may drop it.
+		drop, err := r.dec.st.track(ev)
+		if err != nil {
+			r.err = err
+		} else if !drop {
 			return ev, nil
 		}
-		r.payload = nil
-		if err != io.EOF {
-			r.err = r.fail(p.offset, TransactionPayloadEvent, err)
-			return nil, r.err
-		}
 	}
-	ev, err := r.next()
-	if err != nil {
-		r.err = err
-		return nil, err
-	}
-	return ev, nil
+	return nil, r.err
 }
 
 func (r *Reader) fail(off int64, t EventType, err error) error {
@@ -230,15 +237,7 @@ func (st *decodeState) decode(ev *Event, hlen int, verify, top bool) error {
 			return err
 		}
 		if fd.ChecksumAlg == ChecksumCRC32 && verify {
-			// The server computes the checksum with the "binlog in use"
-			// flag clear, and sets or clears the flag in place later.
-			err := checkCRC(raw)
-			if err != nil && ev.Header.Flags&FlagBinlogInUse != 0 {
-				c := append([]byte(nil), raw...)
-				c[17] &^= byte(FlagBinlogInUse)
-				err = checkCRC(c)
-			}
-			if err != nil {
+			if err := checkCRC(raw); err != nil {
 				return err
 			}
 		}
@@ -289,30 +288,32 @@ func (st *decodeState) decode(ev *Event, hlen int, verify, top bool) error {
 	}
 	if g, ok := p.(*GTID); ok && g.MariaDB {
 		g.ServerID = ev.Header.ServerID // domain-SERVER-sequence: the header's server id
+		if fixed := mariaGTIDFixedLen(g.Flags); len(body) > fixed {
+			// A copy: the event's bytes may be pooled (Release).
+			g.Extra = append([]byte(nil), body[fixed:]...)
+		}
 	}
 	ev.Payload = p
 	return nil
 }
 
-func checkCRC(raw []byte) error {
-	n := len(raw) - 4
-	if n < 0 {
-		return corruptf("event too short for its checksum")
+// mariaGTIDFixedLen returns the length of the fixed part of a MariaDB GTID
+// event body with the given flags: sequence, domain, flags, then the commit
+// id (FL_GROUP_COMMIT_ID) or 6 zero bytes.
+func mariaGTIDFixedLen(flags uint8) int {
+	if flags&2 != 0 {
+		return 21
 	}
-	want := binary.LittleEndian.Uint32(raw[n:])
-	if got := crc32.ChecksumIEEE(raw[:n]); got != want {
-		return fmt.Errorf("%w: stored 0x%08x, computed 0x%08x", ErrChecksum, want, got)
-	}
-	return nil
+	return 19
 }
 
-// postHeaderLen returns the post-header length the format description
-// gives for t, or def when it gives none.
+// postHeaderLen returns the post-header length the format description in
+// force gives for t, or def when it gives none (or st is nil).
 func (st *decodeState) postHeaderLen(t EventType, def int) int {
-	if st.fd != nil && t > 0 && int(t) <= len(st.fd.PostHeaderLens) {
-		return int(st.fd.PostHeaderLens[t-1])
+	if st == nil {
+		return def
 	}
-	return def
+	return postHeaderLen(st.fd, t, def)
 }
 
 func (st *decodeState) decodeBody(t EventType, flags uint16, body []byte) (Payload, error) {

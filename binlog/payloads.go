@@ -88,6 +88,12 @@ type GTID struct {
 	// FL_PREPARED_XA = 64, FL_COMPLETED_XA = 128).
 	Flags    uint8
 	CommitID uint64 // MariaDB group commit id, 0 when absent
+	// Extra holds the bytes of a MariaDB GTID event after its fixed part
+	// (19 bytes, 21 with a commit id), as logged: the XID of an XA
+	// transaction (FL_PREPARED_XA, FL_COMPLETED_XA) and the extra flags of
+	// MariaDB 10.5 and later; nil when there are none. The Encoder writes
+	// them unchanged.
+	Extra []byte
 }
 
 // Standalone reports whether a MariaDB GTID starts an event group that has

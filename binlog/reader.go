@@ -15,32 +15,38 @@ const DefaultMaxEventSize = 256 << 20
 // a binlog file from its magic number, verifies checksums, expands
 // transaction payloads and decodes row values.
 type ReaderOptions struct {
-	// Name is the file name reported in Event.File and in errors.
+	// Name is the file name reported in Event.File and in errors. Zero
+	// means no name: Event.File and errors give "".
 	Name string
 	// MaxEventSize bounds, in bytes, the memory one event may take: the
 	// size its header declares (in the file or inside a MySQL transaction
 	// payload), the uncompressed size of a MariaDB compressed event, the
 	// zstd window of a transaction payload, and the decoded values of a
 	// rows event. More fails with an *EventError wrapping ErrEventTooLarge
-	// that gives the size and the limit. 0 (or less) means
-	// DefaultMaxEventSize, 256 MiB; a server writes events up to its
+	// that gives the size and the limit. A server writes events up to its
 	// max_allowed_packet (at most 1 GiB), so raise it to read larger ones.
+	// Zero (or a negative value) means DefaultMaxEventSize, 256 MiB.
 	MaxEventSize int64
-	// IgnoreChecksums skips CRC32 verification.
+	// IgnoreChecksums skips CRC32 verification. Zero means every event's
+	// CRC32 is verified when the format description says events have one.
 	IgnoreChecksums bool
 	// NoMagic says src starts directly with an event rather than with the
 	// 4-byte binlog magic (a replication stream, say). Offsets then start
-	// at 4, as in the file the events came from.
+	// at 4, as in the file the events came from. Zero means src starts
+	// with the magic number, as a file does.
 	NoMagic bool
 	// Schema supplies column names, signedness, charsets and ENUM/SET
-	// members that TABLE_MAP metadata lacks. nil: use only the binlog.
+	// members that TABLE_MAP metadata lacks. Zero means the binlog alone
+	// describes its tables.
 	Schema Schema
 	// SkipRowValues leaves Rows.Rows nil: rows events are framed and their
 	// table resolved, but values are not decoded. For consumers that only
-	// need positions (archivers) this is much faster.
+	// need positions (archivers) this is much faster. Zero means row
+	// values are decoded.
 	SkipRowValues bool
 	// KeepPayloads returns TRANSACTION_PAYLOAD events without expanding the
-	// events inside them.
+	// events inside them. Zero means the payload event is returned, then
+	// the events inside it, one at a time.
 	KeepPayloads bool
 	// KeepUndecodable keeps reading past a row value whose bytes do not
 	// decode, where the format gives the value's length so that the rest
@@ -52,11 +58,11 @@ type ReaderOptions struct {
 	// stored bytes; each one is counted (Reader.UndecodableValues) and
 	// logged to Logger at level Warn with its file, offset, table, row and
 	// column. Other failures (a length past the end of the event, an
-	// unknown type) still fail the event. false (the default) fails the
-	// event with ErrCorrupt.
+	// unknown type) still fail the event. Zero means a value that does
+	// not decode fails its event with ErrCorrupt.
 	KeepUndecodable bool
 	// Logger receives the Reader's warnings (undecodable values kept by
-	// KeepUndecodable). nil discards them.
+	// KeepUndecodable). Zero means the warnings are discarded.
 	Logger *slog.Logger
 	// StartOffset, when past the format description, makes the Reader
 	// read the format description (which every later event needs), skip
@@ -64,7 +70,8 @@ type ReaderOptions struct {
 	// from there on: resuming at a checkpoint or at the NextPos of the last
 	// event read from a file that was still being written. It must be an
 	// event boundary; the format description itself is not returned (see
-	// Reader.FormatDescription). Not used with NoMagic.
+	// Reader.FormatDescription). Not used with NoMagic. Zero means events
+	// are returned from the start of the file.
 	StartOffset int64
 }
 

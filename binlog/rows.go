@@ -42,6 +42,13 @@ type Rows struct {
 	Present      []bool
 	PresentAfter []bool
 	Rows         []Row
+
+	// pad keeps the unused bits of the last byte of the event's column
+	// bitmap and of its first null bitmap, which readers ignore and
+	// servers fill in different ways, so that the Encoder writes them
+	// back; padKnown is false for rows not decoded from an event.
+	colPad, nullPad uint8
+	padKnown        bool
 }
 
 // EndOfStatement reports whether the event is the last of its statement

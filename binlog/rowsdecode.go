@@ -66,8 +66,10 @@ func decodeRows(t EventType, body []byte, st *decodeState) (*Rows, error) {
 	if kind == 0 {
 		return nil, fmt.Errorf("%w: event type %d is not a rows event", ErrUnsupported, t)
 	}
-	phl := postHeaderLen(st, t, defPHL)
-	c := &rdCursor{b: body}
+	h, err := readRowsHead(body, kind, st.postHeaderLen(t, defPHL))
+	if err != nil {
+		return nil, err
+	}
 	var m *eventMem
 	if st != nil {
 		m = st.mem
@@ -80,27 +82,7 @@ func decodeRows(t EventType, body []byte, st *decodeState) (*Rows, error) {
 		r = new(Rows)
 	}
 	r.Kind, r.Partial = kind, t == PartialUpdateRowsEvent
-	if phl == 6 {
-		r.TableID = c.uintN(4, "table id")
-	} else {
-		r.TableID = c.uintN(6, "table id")
-	}
-	r.Flags = uint16(c.uintN(2, "flags"))
-	if phl == 10 {
-		n := int(c.uintN(2, "extra data length"))
-		if c.err == nil && n < 2 {
-			return nil, corruptf("rows: extra data length %d", n)
-		}
-		if n > 2 {
-			r.ExtraData = c.bytes(n-2, "extra data")
-		}
-	} else if phl > c.pos {
-		c.bytes(phl-c.pos, "post-header")
-	}
-	ncol := c.packed("column count")
-	if c.err != nil {
-		return nil, c.err
-	}
+	r.TableID, r.Flags, r.ExtraData = h.tableID, h.flags, h.extra
 	var tm *TableMap
 	if st != nil {
 		tm = st.tables[r.TableID]
@@ -110,18 +92,14 @@ func decodeRows(t EventType, body []byte, st *decodeState) (*Rows, error) {
 	}
 	r.Table = tm
 	cols := tm.Columns
-	if ncol > uint64(len(cols)) {
-		return nil, corruptf("rows: %d columns, table map %s.%s has %d", ncol, tm.Schema, tm.Table, len(cols))
+	if h.ncol > len(cols) {
+		return nil, corruptf("rows: %d columns, table map %s.%s has %d", h.ncol, tm.Schema, tm.Table, len(cols))
 	}
-	nc := int(ncol)
-	bm := c.bytes((nc+7)/8, "columns bitmap")
-	var bmAfter []byte
-	if kind == Update {
-		bmAfter = c.bytes((nc+7)/8, "after-image columns bitmap")
+	nc, bm, bmAfter := h.ncol, h.bm, h.bmAfter
+	if nc&7 != 0 {
+		r.colPad = bm[len(bm)-1] &^ (1<<(nc&7) - 1)
 	}
-	if c.err != nil {
-		return nil, c.err
-	}
+	r.padKnown = true
 	var present []bool
 	if m != nil {
 		if cap(m.present) < len(cols)*2 {
@@ -142,9 +120,8 @@ func decodeRows(t EventType, body []byte, st *decodeState) (*Rows, error) {
 			r.PresentAfter[i] = bmAfter[i>>3]&(1<<(i&7)) != 0
 		}
 	}
-	data := body[c.pos:]
+	data := body[h.data:]
 	if compressed {
-		var err error
 		if data, err = uncompressRows(data, st); err != nil {
 			return nil, err
 		}
@@ -156,7 +133,9 @@ func decodeRows(t EventType, body []byte, st *decodeState) (*Rows, error) {
 	if st != nil && st.opts != nil && st.opts.KeepUndecodable {
 		d.bad = &st.bad
 	}
-	if err := d.decode(r, data, bm, bmAfter); err != nil {
+	err = d.decode(r, data, bm, bmAfter)
+	r.nullPad = d.nullPad
+	if err != nil {
 		if t >= PreGAWriteRowsEvent && t <= PreGADeleteRowsEvent {
 			// MySQL 5.1 pre-GA row images are not always in this layout.
 			return nil, fmt.Errorf("%w: pre-GA rows event: %v", ErrUnsupported, err)
@@ -164,6 +143,59 @@ func decodeRows(t EventType, body []byte, st *decodeState) (*Rows, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// rowsHead is the part of a rows event body before its row images.
+type rowsHead struct {
+	tableID     uint64
+	flags       uint16
+	flagsAt     int    // offset of the flags in the body
+	extra       []byte // v2 extra data, nil when absent
+	ncol        int    // columns in the bitmaps
+	bmAt        int    // offset of the columns bitmap in the body
+	bm, bmAfter []byte // columns bitmaps; bmAfter for updates only
+	data        int    // offset of the row images in the body
+}
+
+// readRowsHead reads the head of the body of a rows event of the kind
+// given, whose post-header is phl bytes long: the one reading of that
+// layout, shared by the decoder and SplitRowImages.
+func readRowsHead(body []byte, kind RowsKind, phl int) (rowsHead, error) {
+	var h rowsHead
+	c := &rdCursor{b: body}
+	if phl == 6 {
+		h.tableID = c.uintN(4, "table id")
+	} else {
+		h.tableID = c.uintN(6, "table id")
+	}
+	h.flagsAt = c.pos
+	h.flags = uint16(c.uintN(2, "flags"))
+	if phl == 10 {
+		n := int(c.uintN(2, "extra data length"))
+		if c.err == nil && n < 2 {
+			return h, corruptf("rows: extra data length %d", n)
+		}
+		if n > 2 {
+			h.extra = c.bytes(n-2, "extra data")
+		}
+	} else if phl > c.pos {
+		c.bytes(phl-c.pos, "post-header")
+	}
+	ncol := c.packed("column count")
+	if c.err != nil {
+		return h, c.err
+	}
+	if ncol > uint64(len(body)-c.pos)*8 {
+		return h, corruptf("rows: %d columns: bitmap past end of event", ncol)
+	}
+	h.ncol = int(ncol)
+	h.bmAt = c.pos
+	h.bm = c.bytes((h.ncol+7)/8, "columns bitmap")
+	if kind == Update {
+		h.bmAfter = c.bytes((h.ncol+7)/8, "after-image columns bitmap")
+	}
+	h.data = c.pos
+	return h, c.err
 }
 
 // uncompressRows undoes MariaDB's binlog_buf_compress (mariaUncompress).
@@ -209,6 +241,10 @@ type rowsDecoder struct {
 	bad   *[]badValue
 	row   int
 	after bool
+	// nullPad is the unused bits of the last byte of the first null
+	// bitmap (Rows.nullPad); seen says whether one was read.
+	nullPad uint8
+	seen    bool
 }
 
 // badValue is a row value kept undecodable (ReaderOptions.KeepUndecodable).
@@ -391,6 +427,12 @@ func (d *rowsDecoder) image(data []byte, pos int, bm []byte, out []Value, after 
 	}
 	nulls := data[pos : pos+nullLen]
 	pos += nullLen
+	if !d.seen {
+		d.seen = true
+		if npresent&7 != 0 {
+			d.nullPad = nulls[nullLen-1] &^ (1<<(npresent&7) - 1)
+		}
+	}
 	ni, ji := 0, 0
 	for i := 0; i < nc; i++ {
 		col := &d.cols[i]
@@ -427,238 +469,203 @@ func (d *rowsDecoder) image(data []byte, pos int, bm []byte, out []Value, after 
 
 var errShort = corruptf("value past end of event")
 
-// value decodes one non-NULL value of col at the start of b into v and
-// returns its stored length.
-func (d *rowsDecoder) value(col *Column, b []byte, v *Value, partial bool) (int, error) {
+// valueLen returns the stored length of the non-NULL value of col at the
+// start of b: the one home of the value-length rules, used by the decoder
+// (value) and by SplitRowImages. It returns errShort when b is shorter
+// than the value, a corruption error for column metadata that gives no
+// length, and ErrUnsupported for a column type it does not know.
+func valueLen(col *Column, b []byte) (int, error) {
 	meta := int(col.Meta)
+	n := 0
 	switch col.Type {
-	case TypeTiny:
-		if len(b) < 1 {
-			return 0, errShort
-		}
-		if col.Unsigned {
-			*v = Value{kind: KindUint, num: uint64(b[0])}
-		} else {
-			*v = Value{kind: KindInt, num: uint64(int64(int8(b[0])))}
-		}
-		return 1, nil
+	case TypeTiny, TypeYear:
+		n = 1
 	case TypeShort:
-		if len(b) < 2 {
-			return 0, errShort
-		}
-		u := binary.LittleEndian.Uint16(b)
-		if col.Unsigned {
-			*v = Value{kind: KindUint, num: uint64(u)}
-		} else {
-			*v = Value{kind: KindInt, num: uint64(int64(int16(u)))}
-		}
-		return 2, nil
-	case TypeInt24:
-		if len(b) < 3 {
-			return 0, errShort
-		}
-		u := uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16
-		if col.Unsigned {
-			*v = Value{kind: KindUint, num: uint64(u)}
-		} else {
-			*v = Value{kind: KindInt, num: uint64(int64(int32(u<<8) >> 8))}
-		}
-		return 3, nil
-	case TypeLong:
-		if len(b) < 4 {
-			return 0, errShort
-		}
-		u := binary.LittleEndian.Uint32(b)
-		if col.Unsigned {
-			*v = Value{kind: KindUint, num: uint64(u)}
-		} else {
-			*v = Value{kind: KindInt, num: uint64(int64(int32(u)))}
-		}
-		return 4, nil
-	case TypeLongLong:
-		if len(b) < 8 {
-			return 0, errShort
-		}
-		k := KindInt
-		if col.Unsigned {
-			k = KindUint
-		}
-		*v = Value{kind: k, num: binary.LittleEndian.Uint64(b)}
-		return 8, nil
-	case TypeFloat:
-		if len(b) < 4 {
-			return 0, errShort
-		}
-		*v = Value{kind: KindFloat, num: uint64(binary.LittleEndian.Uint32(b))}
-		return 4, nil
-	case TypeDouble:
-		if len(b) < 8 {
-			return 0, errShort
-		}
-		*v = Value{kind: KindDouble, num: binary.LittleEndian.Uint64(b)}
-		return 8, nil
-	case TypeYear:
-		if len(b) < 1 {
-			return 0, errShort
-		}
-		y := uint64(b[0])
-		if y != 0 {
-			y += 1900
-		}
-		*v = Value{kind: KindYear, num: y}
-		return 1, nil
+		n = 2
+	case TypeInt24, TypeDate, TypeNewDate, TypeTime:
+		n = 3
+	case TypeLong, TypeFloat, TypeTimestamp:
+		n = 4
+	case TypeLongLong, TypeDouble, TypeDateTime:
+		n = 8
 	case TypeNull:
-		*v = Value{kind: KindNull}
 		return 0, nil
 	case TypeNewDecimal:
 		prec, scale := meta>>8, meta&0xff
 		if prec < 1 || prec > 65 || scale > prec {
 			return 0, corruptf("decimal(%d,%d): bad precision or scale", prec, scale)
 		}
-		n := decimalSize(prec, scale)
-		if len(b) < n {
-			return 0, errShort
-		}
-		start := len(d.arena)
-		var err error
-		if d.arena, err = appendDecimal(d.arena, b[:n], prec, scale); err != nil {
-			return n, &undecodableError{raw: b[:n:n], err: err}
-		}
-		*v = Value{kind: KindDecimal, b: d.arena[start:len(d.arena):len(d.arena)]}
-		return n, nil
+		n = decimalSize(prec, scale)
 	case TypeBit:
 		nbits := (meta>>8)*8 + meta&0xff
-		n := (nbits + 7) / 8
-		if n > 8 {
+		if n = (nbits + 7) / 8; n > 8 {
 			return 0, corruptf("bit(%d) too wide", nbits)
 		}
-		if len(b) < n {
-			return 0, errShort
-		}
-		*v = Value{kind: KindBit, num: beUint(b[:n]), prec: uint8(nbits)}
-		return n, nil
-	case TypeDate, TypeNewDate:
-		if len(b) < 3 {
-			return 0, errShort
-		}
-		*v = Value{kind: KindDate, num: decodeDate(b)}
-		return 3, nil
-	case TypeTime:
-		if len(b) < 3 {
-			return 0, errShort
-		}
-		*v = Value{kind: KindTime, num: decodeTime(b)}
-		return 3, nil
-	case TypeDateTime:
-		if len(b) < 8 {
-			return 0, errShort
-		}
-		num, err := decodeDateTime(binary.LittleEndian.Uint64(b))
-		if err != nil {
-			return 8, &undecodableError{raw: b[:8:8], err: err}
-		}
-		*v = Value{kind: KindDateTime, num: num}
-		return 8, nil
-	case TypeTimestamp:
-		if len(b) < 4 {
-			return 0, errShort
-		}
-		*v = Value{kind: KindTimestamp, num: uint64(binary.LittleEndian.Uint32(b)) << 20}
-		return 4, nil
 	case TypeTime2:
 		if meta > 6 {
 			return 0, corruptf("time(%d): bad precision", meta)
 		}
-		n := 3 + fspBytes(meta)
-		if len(b) < n {
-			return 0, errShort
-		}
-		*v = Value{kind: KindTime, num: decodeTime2(b, meta), prec: uint8(meta)}
-		return n, nil
+		n = 3 + fspBytes(meta)
 	case TypeDateTime2:
 		if meta > 6 {
 			return 0, corruptf("datetime(%d): bad precision", meta)
 		}
-		n := 5 + fspBytes(meta)
-		if len(b) < n {
-			return 0, errShort
-		}
-		num, err := decodeDateTime2(b[:n], meta)
-		if err != nil {
-			return n, &undecodableError{raw: b[:n:n], err: err}
-		}
-		*v = Value{kind: KindDateTime, num: num, prec: uint8(meta)}
-		return n, nil
+		n = 5 + fspBytes(meta)
 	case TypeTimestamp2:
 		if meta > 6 {
 			return 0, corruptf("timestamp(%d): bad precision", meta)
 		}
-		n := 4 + fspBytes(meta)
-		if len(b) < n {
-			return 0, errShort
-		}
-		num, err := decodeTimestamp2(b[:n], meta)
-		if err != nil {
-			return n, &undecodableError{raw: b[:n:n], err: err}
-		}
-		*v = Value{kind: KindTimestamp, num: num, prec: uint8(meta)}
-		return n, nil
-	case TypeVarchar, TypeVarString:
-		lp := 1
-		if meta > 255 {
-			lp = 2
-		}
-		return d.str(col, b, lp, 0, v)
-	case TypeString:
-		_, maxLen := stringMeta(col.Meta)
-		lp := 1
-		if maxLen > 255 {
-			lp = 2
-		}
-		return d.str(col, b, lp, maxLen, v)
+		n = 4 + fspBytes(meta)
+	case TypeVarchar, TypeVarString, TypeString:
+		return prefixedLen(b, prefixLen(col))
 	case TypeEnum:
-		n := meta & 0xff
-		if n != 1 && n != 2 {
+		if n = meta & 0xff; n != 1 && n != 2 {
 			return 0, corruptf("enum pack length %d", n)
 		}
-		if len(b) < n {
-			return 0, errShort
+	case TypeSet:
+		if n = meta & 0xff; n < 1 || n > 8 {
+			return 0, corruptf("set pack length %d", n)
 		}
+	case TypeBlob, TypeTinyBlob, TypeMediumBlob, TypeLongBlob, TypeGeometry, TypeJSON, TypeVector:
+		if meta < 1 || meta > 4 {
+			return 0, corruptf("blob length-prefix size %d", meta)
+		}
+		return prefixedLen(b, meta)
+	case TypeDecimal:
+		return 0, fmt.Errorf("%w: old DECIMAL column type", ErrUnsupported)
+	default:
+		return 0, fmt.Errorf("%w: column type %d in rows", ErrUnsupported, col.Type)
+	}
+	if len(b) < n {
+		return 0, errShort
+	}
+	return n, nil
+}
+
+// prefixedLen returns the stored length of a value made of a lp-byte
+// little-endian length and that many bytes, at the start of b.
+func prefixedLen(b []byte, lp int) (int, error) {
+	if len(b) < lp {
+		return 0, errShort
+	}
+	l := 0
+	for i := lp - 1; i >= 0; i-- {
+		l = l<<8 | int(b[i])
+	}
+	if l > len(b)-lp {
+		return 0, errShort
+	}
+	return lp + l, nil
+}
+
+// value decodes one non-NULL value of col at the start of b into v and
+// returns its stored length (valueLen).
+func (d *rowsDecoder) value(col *Column, b []byte, v *Value, partial bool) (int, error) {
+	n, err := valueLen(col, b)
+	if err != nil {
+		return 0, err
+	}
+	b = b[:n:n]
+	meta := int(col.Meta)
+	switch col.Type {
+	case TypeTiny:
+		if col.Unsigned {
+			*v = Value{kind: KindUint, num: uint64(b[0])}
+		} else {
+			*v = Value{kind: KindInt, num: uint64(int64(int8(b[0])))}
+		}
+	case TypeShort:
+		u := binary.LittleEndian.Uint16(b)
+		if col.Unsigned {
+			*v = Value{kind: KindUint, num: uint64(u)}
+		} else {
+			*v = Value{kind: KindInt, num: uint64(int64(int16(u)))}
+		}
+	case TypeInt24:
+		u := uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16
+		if col.Unsigned {
+			*v = Value{kind: KindUint, num: uint64(u)}
+		} else {
+			*v = Value{kind: KindInt, num: uint64(int64(int32(u<<8) >> 8))}
+		}
+	case TypeLong:
+		u := binary.LittleEndian.Uint32(b)
+		if col.Unsigned {
+			*v = Value{kind: KindUint, num: uint64(u)}
+		} else {
+			*v = Value{kind: KindInt, num: uint64(int64(int32(u)))}
+		}
+	case TypeLongLong:
+		k := KindInt
+		if col.Unsigned {
+			k = KindUint
+		}
+		*v = Value{kind: k, num: binary.LittleEndian.Uint64(b)}
+	case TypeFloat:
+		*v = Value{kind: KindFloat, num: uint64(binary.LittleEndian.Uint32(b))}
+	case TypeDouble:
+		*v = Value{kind: KindDouble, num: binary.LittleEndian.Uint64(b)}
+	case TypeYear:
+		y := uint64(b[0])
+		if y != 0 {
+			y += 1900
+		}
+		*v = Value{kind: KindYear, num: y}
+	case TypeNull:
+		*v = Value{kind: KindNull}
+	case TypeNewDecimal:
+		prec, scale := meta>>8, meta&0xff
+		start := len(d.arena)
+		if d.arena, err = appendDecimal(d.arena, b, prec, scale); err != nil {
+			return n, &undecodableError{raw: b, err: err}
+		}
+		*v = Value{kind: KindDecimal, b: d.arena[start:len(d.arena):len(d.arena)]}
+	case TypeBit:
+		*v = Value{kind: KindBit, num: beUint(b), prec: uint8((meta>>8)*8 + meta&0xff)}
+	case TypeDate, TypeNewDate:
+		*v = Value{kind: KindDate, num: decodeDate(b)}
+	case TypeTime:
+		*v = Value{kind: KindTime, num: decodeTime(b)}
+	case TypeDateTime:
+		num, err := decodeDateTime(binary.LittleEndian.Uint64(b))
+		if err != nil {
+			return n, &undecodableError{raw: b, err: err}
+		}
+		*v = Value{kind: KindDateTime, num: num}
+	case TypeTimestamp:
+		*v = Value{kind: KindTimestamp, num: uint64(binary.LittleEndian.Uint32(b)) << 20}
+	case TypeTime2:
+		*v = Value{kind: KindTime, num: decodeTime2(b, meta), prec: uint8(meta)}
+	case TypeDateTime2:
+		num, err := decodeDateTime2(b, meta)
+		if err != nil {
+			return n, &undecodableError{raw: b, err: err}
+		}
+		*v = Value{kind: KindDateTime, num: num, prec: uint8(meta)}
+	case TypeTimestamp2:
+		num, err := decodeTimestamp2(b, meta)
+		if err != nil {
+			return n, &undecodableError{raw: b, err: err}
+		}
+		*v = Value{kind: KindTimestamp, num: num, prec: uint8(meta)}
+	case TypeVarchar, TypeVarString:
+		d.setStr(col, b[prefixLen(col):], v)
+	case TypeString:
+		_, maxLen := stringMeta(col.Meta)
+		d.str(col, b[prefixLen(col):], maxLen, v)
+	case TypeEnum:
 		*v = Value{kind: KindEnum, num: uint64(b[0]), names: &col.EnumValues}
 		if n == 2 {
 			v.num |= uint64(b[1]) << 8
 		}
-		return n, nil
 	case TypeSet:
-		n := meta & 0xff
-		if n < 1 || n > 8 {
-			return 0, corruptf("set pack length %d", n)
-		}
-		if len(b) < n {
-			return 0, errShort
-		}
 		var mask uint64
 		for i := n - 1; i >= 0; i-- {
 			mask = mask<<8 | uint64(b[i])
 		}
 		*v = Value{kind: KindSet, num: mask, names: &col.SetValues}
-		return n, nil
-	case TypeBlob, TypeTinyBlob, TypeMediumBlob, TypeLongBlob, TypeGeometry, TypeJSON, TypeVector:
-		lp := meta
-		if lp < 1 || lp > 4 {
-			return 0, corruptf("blob length-prefix size %d", lp)
-		}
-		if len(b) < lp {
-			return 0, errShort
-		}
-		l := 0
-		for i := lp - 1; i >= 0; i-- {
-			l = l<<8 | int(b[i])
-		}
-		if l > len(b)-lp {
-			return 0, errShort
-		}
-		p := b[lp : lp+l : lp+l]
+	default: // blobs, geometry, JSON, vector: valueLen knows no other type
+		p := b[meta:]
 		switch col.Type {
 		case TypeGeometry:
 			*v = Value{kind: KindGeometry, b: p}
@@ -668,57 +675,54 @@ func (d *rowsDecoder) value(col *Column, b []byte, v *Value, partial bool) (int,
 			if partial {
 				diffs, err := decodeJSONDiffs(p)
 				if err != nil {
-					return lp + l, &undecodableError{raw: p, err: err}
+					return n, &undecodableError{raw: p, err: err}
 				}
 				*v = Value{kind: KindJSONDiff, diffs: &diffs}
 				break
 			}
 			start := len(d.arena)
-			if l == 0 {
+			if len(p) == 0 {
 				d.arena = append(d.arena, "null"...)
 			} else {
-				var err error
 				if d.arena, err = appendJSON(d.arena, p); err != nil {
 					d.arena = d.arena[:start]
-					return lp + l, &undecodableError{raw: p, err: err}
+					return n, &undecodableError{raw: p, err: err}
 				}
 			}
 			*v = Value{kind: KindJSON, b: d.arena[start:len(d.arena):len(d.arena)]}
 		default:
 			d.setStr(col, p, v)
 		}
-		return lp + l, nil
-	case TypeDecimal:
-		return 0, fmt.Errorf("%w: old DECIMAL column type", ErrUnsupported)
 	}
-	return 0, fmt.Errorf("%w: column type %d in rows", ErrUnsupported, col.Type)
+	return n, nil
 }
 
-// str decodes a length-prefixed CHAR/VARCHAR value. padTo > 0 re-pads
+// prefixLen returns the size of the length prefix of a CHAR or VARCHAR
+// value of col: 2 bytes when the column holds more than 255 bytes.
+func prefixLen(col *Column) int {
+	maxLen := int(col.Meta)
+	if col.Type == TypeString {
+		_, maxLen = stringMeta(col.Meta)
+	}
+	if maxLen > 255 {
+		return 2
+	}
+	return 1
+}
+
+// str sets v to the CHAR value p (without its length prefix), re-padding
 // BINARY(padTo) values with zero bytes.
-func (d *rowsDecoder) str(col *Column, b []byte, lp, padTo int, v *Value) (int, error) {
-	if len(b) < lp {
-		return 0, errShort
-	}
-	l := int(b[0])
-	if lp == 2 {
-		l |= int(b[1]) << 8
-	}
-	if l > len(b)-lp {
-		return 0, errShort
-	}
-	p := b[lp : lp+l : lp+l]
-	if padTo > l && col.Collation == 63 {
+func (d *rowsDecoder) str(col *Column, p []byte, padTo int, v *Value) {
+	if l := len(p); padTo > l && col.Collation == 63 {
 		start := len(d.arena)
 		d.arena = append(d.arena, p...)
 		for i := l; i < padTo; i++ {
 			d.arena = append(d.arena, 0)
 		}
 		*v = Value{kind: KindBytes, b: d.arena[start:len(d.arena):len(d.arena)]}
-		return lp + l, nil
+		return
 	}
 	d.setStr(col, p, v)
-	return lp + l, nil
 }
 
 func (d *rowsDecoder) setStr(col *Column, p []byte, v *Value) {

@@ -288,7 +288,7 @@ func TestTableMapMetadata(t *testing.T) {
 	if _, err := decodeTableMap(buildTableMap(1, "db", "t", cols, opt), bad); !errors.Is(err, ErrSchemaMismatch) || !strings.Contains(err.Error(), "db.t") {
 		t.Errorf("schema mismatch: err = %v", err)
 	}
-	want := &TableMap{TableID: 0x123456789a, Flags: 1, Schema: "db", Table: "t", PrimaryKey: []int{0}, HasNames: true,
+	want := &TableMap{TableID: 0x123456789a, Flags: 1, Schema: "db", Table: "t", PrimaryKey: []int{0}, HasNames: true, OptionalMetadata: opt,
 		Columns: []Column{
 			{Name: "id", Type: TypeLong, BinlogType: TypeLong, Nullable: true, Unsigned: true, SignednessKnown: true, Visible: true},
 			{Name: "e", Type: TypeEnum, BinlogType: TypeString, Meta: 0xf701, Nullable: true, Collation: 8, EnumValues: []string{"p", "q"}, Visible: true},

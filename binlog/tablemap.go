@@ -124,24 +124,13 @@ func rdPacked(b []byte) (v uint64, n int) {
 	return uint64(b[0]), 1
 }
 
-// postHeaderLen returns the post-header length of events of type t as the
-// format description declares it, or def.
-func postHeaderLen(st *decodeState, t EventType, def int) int {
-	if st != nil && st.fd != nil && int(t) >= 1 && int(t) <= len(st.fd.PostHeaderLens) {
-		if n := int(st.fd.PostHeaderLens[t-1]); n > 0 {
-			return n
-		}
-	}
-	return def
-}
-
 // decodeTableMap decodes a TABLE_MAP_EVENT body, merging in what
 // st.opts.Schema knows.
 // maxColumns is the most columns a MySQL or MariaDB table can have.
 const maxColumns = 4096
 
 func decodeTableMap(body []byte, st *decodeState) (*TableMap, error) {
-	phl := postHeaderLen(st, TableMapEvent, 8)
+	phl := st.postHeaderLen(TableMapEvent, 8)
 	c := &rdCursor{b: body}
 	tm := &TableMap{}
 	if phl == 6 {
@@ -240,6 +229,9 @@ func decodeTableMap(body []byte, st *decodeState) (*TableMap, error) {
 				col.Type = rt
 			}
 		}
+	}
+	if c.pos < len(body) {
+		tm.OptionalMetadata = body[c.pos:]
 	}
 	if err := decodeOptionalMeta(tm, cols, body[c.pos:], st); err != nil {
 		return nil, err
@@ -468,7 +460,7 @@ func applyDefaultCharset(cols []Column, v []byte, sel func(*Column) bool) error 
 // the Reader keeps the table map as decoded, without the Schema's names,
 // and leaves the mismatch to the Schema's owner (the history of package
 // schemahistory, with SkipMismatch, drops the table map and its rows
-// events in its Tracker). Wrappers that embed such a Schema inherit the
+// events in Observe, see SchemaTracker). Wrappers that embed such a Schema inherit the
 // policy.
 type MismatchPolicy interface {
 	SkipSchemaMismatch() bool

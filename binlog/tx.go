@@ -3,6 +3,7 @@ package binlog
 import (
 	"iter"
 	"time"
+	"unsafe"
 )
 
 // Tx is one event group of the log: a transaction (GTID or BEGIN ... XID or
@@ -62,17 +63,34 @@ type Tx struct {
 // TxOptions configures a TxReader. The zero value delivers whole,
 // committed groups and skips rolled-back ones.
 type TxOptions struct {
-	// MaxBuffered bounds, in bytes of event data (Event.Raw), how much of a
-	// group the reader holds before delivering it: a group larger than
-	// that arrives in chunks (see Tx). 0 means no bound: every group is
-	// delivered whole, however large.
+	// MaxBuffered bounds, in bytes of memory, how much of a group the
+	// reader holds before delivering it: a group larger than that arrives
+	// in chunks (see Tx), each of which holds at most MaxBuffered bytes
+	// plus its last event. Zero means no bound: every group is delivered
+	// whole, however large.
+	//
+	// An event counts what it holds: the capacity of its raw bytes
+	// (Event.Raw) and, for a rows event, 48 bytes per row, 56 bytes per
+	// value (Value's size) and the bytes of the values that do not point
+	// into the raw bytes (decimal and JSON text, converted strings). An
+	// event in pooled memory (Event.Release) counts the capacity of its
+	// pooled buffers instead, slack included, since they are held whole.
+	// Not counted: the Event and payload structs (a few hundred bytes per
+	// event), table maps, and JSON partial-update diffs. A rows event of
+	// small values typically holds 3 to 8 times its raw size.
 	MaxBuffered int64
+	// RowBytes is added to the count of MaxBuffered for each row of a
+	// held rows event: the memory a consumer keeps per row beside the
+	// event until the chunk is handled (package cdc counts its Record).
+	// Zero adds nothing.
+	RowBytes int64
 	// IncludeRolledBack delivers groups ended by ROLLBACK, marked
-	// RolledBack, instead of skipping them.
+	// RolledBack, instead of skipping them. Zero means groups ended by
+	// ROLLBACK are skipped.
 	IncludeRolledBack bool
 	// GTIDs is the set of GTIDs executed before the first event the reader
 	// will see (the set a Stream was started from, say). Checkpoint adds
-	// each group's GTID to it. When nil, the reader starts from the
+	// each group's GTID to it. Zero (nil) means the reader starts from the
 	// PREVIOUS_GTIDS or GTID_LIST event of the first file if it reads that
 	// file from its start, and otherwise reports no GTID set in its
 	// checkpoints. The reader does not modify the set given.
@@ -101,7 +119,7 @@ type TxReader struct {
 
 	tr    txTracker
 	cur   *Tx   // group being assembled, nil outside a group
-	buf   int64 // bytes of Raw buffered in cur
+	buf   int64 // bytes held by cur's events (heldBytes), with MaxBuffered
 	chunk int   // chunks of cur already delivered
 
 	cp        Checkpoint
@@ -218,7 +236,9 @@ func (r *TxReader) begin(ev *Event) {
 
 func (r *TxReader) add(ev *Event) {
 	r.cur.Events = append(r.cur.Events, ev)
-	r.buf += int64(len(ev.Raw))
+	if r.opts.MaxBuffered > 0 {
+		r.buf += heldBytes(ev, r.opts.RowBytes)
+	}
 	if ev.PayloadIndex == 0 {
 		r.cur.Size += int64(len(ev.Raw))
 	}
@@ -377,4 +397,55 @@ func (t *txTracker) step(ev *Event) txStep {
 		}
 	}
 	return stepControl
+}
+
+// heldBytes is the memory ev holds, as TxOptions.MaxBuffered counts it,
+// with rowBytes more for each row of a rows event.
+func heldBytes(ev *Event, rowBytes int64) int64 {
+	r, _ := ev.Payload.(*Rows)
+	if m := ev.mem; m != nil && (r == nil || r == &m.rows) {
+		n := int64(cap(m.raw)) + int64(cap(m.vals))*valueSize + int64(cap(m.rowList))*rowSize +
+			int64(cap(m.arena)) + int64(cap(m.present))
+		if r != nil {
+			n += int64(len(r.Rows)) * rowBytes
+			n += valueBytesOutside(r, m.raw, m.arena)
+		}
+		return n
+	}
+	n := int64(cap(ev.Raw))
+	if r == nil {
+		return n
+	}
+	n += int64(len(r.Rows)) * (rowSize + rowBytes)
+	for i := range r.Rows {
+		n += int64(len(r.Rows[i].Before)+len(r.Rows[i].After)) * valueSize
+	}
+	return n + valueBytesOutside(r, ev.Raw, nil)
+}
+
+// valueBytesOutside sums the bytes of r's values that lie in neither a
+// nor b: memory of their own rather than views of the event's buffers.
+func valueBytesOutside(r *Rows, a, b []byte) int64 {
+	var n int64
+	for i := range r.Rows {
+		for _, img := range [2][]Value{r.Rows[i].Before, r.Rows[i].After} {
+			for j := range img {
+				v := img[j].b
+				if len(v) > 0 && !within(v, a) && !within(v, b) {
+					n += int64(cap(v))
+				}
+			}
+		}
+	}
+	return n
+}
+
+// within reports whether v starts inside buf's backing array.
+func within(v, buf []byte) bool {
+	if cap(buf) == 0 {
+		return false
+	}
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(v)))
+	s := uintptr(unsafe.Pointer(unsafe.SliceData(buf)))
+	return p >= s && p < s+uintptr(cap(buf))
 }

@@ -1,7 +1,9 @@
 package binlog
 
 import (
+	"encoding/hex"
 	"strconv"
+	"strings"
 
 	"github.com/binlogkit/binlogkit/internal/sqllex"
 )
@@ -137,4 +139,145 @@ func statementControl(stmt string, mode sqllex.Mode) TxControl {
 		}
 	}
 	return TxNone
+}
+
+// Savepoint returns the savepoint that a SAVEPOINT name, ROLLBACK [WORK]
+// TO [SAVEPOINT] name or RELEASE SAVEPOINT name statement names, with its
+// quotes undone (the backquotes around it dropped, a doubled backquote
+// inside it made single). ok is false for any other statement and for one
+// without a name. The text is read as Control reads it.
+func (q *Query) Savepoint() (name string, ok bool) {
+	l := newStmtScanner(q.Query, sqllex.ModeOf(q.SQLMode))
+	switch l.word() {
+	case "SAVEPOINT":
+	case "ROLLBACK":
+		l.skipWords("WORK")
+		if l.word() != "TO" {
+			return "", false
+		}
+		l.skipWords("SAVEPOINT")
+	case "RELEASE":
+		if l.word() != "SAVEPOINT" {
+			return "", false
+		}
+	default:
+		return "", false
+	}
+	t := l.lx.Next()
+	if t.Kind != sqllex.Word && t.Kind != sqllex.Ident {
+		return "", false
+	}
+	return t.Value(l.src), true
+}
+
+// XAID returns the xid of an XA START, XA END, XA PREPARE, XA COMMIT or
+// XA ROLLBACK statement in the text XAPrepare.XAID gives:
+// X'gtrid',X'bqual',formatID, hexadecimal in lower case, so that the two
+// compare equal for the same transaction. ok is false for any other
+// statement and for an xid that does not parse. The xid's parts may be
+// written as strings ('abc', _latin1'abc'), hexadecimal strings (X'616263',
+// 0x616263) and a decimal format ID (1 when left out).
+func (q *Query) XAID() (xid string, ok bool) {
+	l := newStmtScanner(q.Query, sqllex.ModeOf(q.SQLMode))
+	if l.word() != "XA" {
+		return "", false
+	}
+	switch l.word() {
+	case "START", "BEGIN", "END", "PREPARE", "COMMIT", "ROLLBACK":
+	default:
+		return "", false
+	}
+	gtrid, ok := l.xidPart()
+	if !ok {
+		return "", false
+	}
+	var bqual []byte
+	format := int64(1)
+	if l.comma() {
+		if bqual, ok = l.xidPart(); !ok {
+			return "", false
+		}
+		if l.comma() {
+			t := l.lx.Next()
+			n, err := strconv.ParseInt(t.Text(l.src), 10, 32)
+			if t.Kind != sqllex.Word || err != nil {
+				return "", false
+			}
+			format = n
+		}
+	}
+	return formatXAID(gtrid, bqual, format), true
+}
+
+// XAID returns the xid of the prepared transaction as Query.XAID gives
+// that of an XA statement: X'gtrid',X'bqual',formatID.
+func (x *XAPrepare) XAID() string { return formatXAID(x.GTRID, x.BQUAL, int64(x.FormatID)) }
+
+func formatXAID(gtrid, bqual []byte, format int64) string {
+	b := make([]byte, 0, 2*(len(gtrid)+len(bqual))+20)
+	b = append(b, "X'"...)
+	b = hex.AppendEncode(b, gtrid)
+	b = append(b, "',X'"...)
+	b = hex.AppendEncode(b, bqual)
+	b = append(b, "',"...)
+	b = strconv.AppendInt(b, format, 10)
+	return string(b)
+}
+
+// comma consumes a "," when it comes next.
+func (l *stmtScanner) comma() bool {
+	save := l.lx
+	if t := l.lx.Next(); t.Kind == sqllex.Punct && t.Text(l.src) == "," {
+		return true
+	}
+	l.lx = save
+	return false
+}
+
+// xidPart reads one string of an xid: 'text', _charset'text', X'hex' or
+// 0xhex.
+func (l *stmtScanner) xidPart() ([]byte, bool) {
+	t := l.lx.Next()
+	switch t.Kind {
+	case sqllex.String:
+		return []byte(t.Value(l.src)), true
+	case sqllex.Word:
+		w := t.Text(l.src)
+		switch {
+		case len(w) > 2 && (w[:2] == "0x" || w[:2] == "0X"):
+			b, err := hex.DecodeString(w[2:])
+			return b, err == nil
+		case strings.EqualFold(w, "X"):
+			s := l.lx.Next()
+			if s.Kind != sqllex.String || s.Start != t.End {
+				return nil, false
+			}
+			b, err := hex.DecodeString(s.Value(l.src))
+			return b, err == nil
+		case w[0] == '_':
+			s := l.lx.Next()
+			if s.Kind != sqllex.String {
+				return nil, false
+			}
+			return []byte(s.Value(l.src)), true
+		}
+	}
+	return nil, false
+}
+
+// IsDatabaseDDL reports whether the statement creates, alters or drops a
+// database (CREATE [OR REPLACE] DATABASE|SCHEMA, ALTER DATABASE|SCHEMA,
+// DROP DATABASE|SCHEMA): a statement that must not run after a USE of
+// the database it names. The text is read as Control reads it.
+func (q *Query) IsDatabaseDDL() bool {
+	l := newStmtScanner(q.Query, sqllex.ModeOf(q.SQLMode))
+	switch l.word() {
+	case "CREATE", "ALTER", "DROP":
+		l.skipWords("OR", "REPLACE")
+		switch l.word() {
+		case "DATABASE", "SCHEMA":
+			return true
+		}
+	}
+	return false
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/internal/eventfmt"
-	"github.com/binlogkit/binlogkit/internal/sqlquote"
 	"github.com/binlogkit/binlogkit/internal/testbinlog"
 	"github.com/binlogkit/binlogkit/rowevent"
 )
@@ -187,8 +186,8 @@ func TestUndecodableValues(t *testing.T) {
 			}
 
 			// Consumers refuse it rather than write something wrong.
-			if _, err := sqlquote.AppendValue(nil, bad, nil); !errors.Is(err, sqlquote.ErrNoLiteral) {
-				t.Errorf("sqlquote.AppendValue: %v, want ErrNoLiteral", err)
+			if _, err := rowevent.AppendLiteral(nil, bad, nil); !errors.Is(err, rowevent.ErrNoLiteral) {
+				t.Errorf("rowevent.AppendLiteral: %v, want ErrNoLiteral", err)
 			}
 			if _, err := rowevent.Forward(rows, nil); !errors.Is(err, rowevent.ErrNoLiteral) {
 				t.Errorf("rowevent.Forward: %v, want ErrNoLiteral", err)

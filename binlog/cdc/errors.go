@@ -13,8 +13,10 @@ var (
 	// ErrNoCheckpoint is returned by Run when Options.RequireCheckpoint is
 	// set and there is no checkpoint file. It matches fs.ErrNotExist too.
 	ErrNoCheckpoint = noCheckpointError{}
-	// ErrInvalidOptions is returned by Run for options that cannot work
-	// (a negative CheckpointEvery, RequireCheckpoint without a path).
+	// ErrInvalidOptions is returned by Run, before it reads anything, for
+	// options that cannot work: a negative CheckpointEvery,
+	// RequireCheckpoint without a path, an unknown Stream.Flavor, or a
+	// Filter that binlog.NewFilter rejects (its error is wrapped too).
 	ErrInvalidOptions = errors.New("cdc: invalid options")
 )
 

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"path/filepath"
 	"strconv"
 	"time"
+	"unsafe"
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/binlog/live"
@@ -18,47 +20,88 @@ import (
 )
 
 // Options configures Run. The zero value reads the live stream of the
-// server that the zero live.Options describe, without a checkpoint.
+// server that the zero live.Options describe, without a checkpoint, with
+// the defaults below. Run checks the options before it reads anything.
 type Options struct {
-	// Files, when not empty, are read in order as one log (binlog.OpenChain).
-	// Otherwise Stream is used.
+	// Files, when not empty, are read in order as one log
+	// (binlog.OpenChain); empty reads the live stream that Stream
+	// describes.
 	Files []string
-	// Stream configures the live source. Position and GTIDs are overridden
+	// Stream configures the live source when Files is empty (its zero
+	// value is live.Options' defaults); Position and GTIDs are overridden
 	// by the checkpoint when there is one.
 	Stream live.Options
 
-	// CheckpointPath, when not "", is where the checkpoint is loaded from
-	// at the start and saved to (see the package doc). No file there is a
-	// first run, which starts where Files, Filter and Stream say; a file
-	// that is not a checkpoint of this log is an error.
+	// CheckpointPath is where the checkpoint is loaded from at the start
+	// and saved to (see the package doc); "" keeps no checkpoint. No file
+	// there is a first run, which starts where Files, Filter and Stream
+	// say; a file that is not a checkpoint of this log is an error.
 	CheckpointPath string
 	// RequireCheckpoint makes a missing checkpoint file an error rather
 	// than a first run, for restarts that must resume (a mistyped path or
-	// a lost file would otherwise deliver everything again).
+	// a lost file would otherwise deliver everything again); false starts
+	// a first run when there is no file.
 	RequireCheckpoint bool
 	// CheckpointEvery is the least time between checkpoint saves while
 	// running; 0 saves after every transaction (a crash then repeats at
-	// most one transaction, at the cost of an fsync per transaction). A
-	// checkpoint is always saved when Run returns.
+	// most one transaction, at the cost of an fsync per transaction).
+	// Negative is an error. A checkpoint is always saved when Run returns.
 	CheckpointEvery time.Duration
 
 	// Filter selects events (positions, times, tables, kinds, GTIDs, server
-	// ids). KeepEmptyTransactions is forced on. With a checkpoint, the
-	// start position is the later of Filter.StartPosition and the
-	// checkpoint's.
+	// ids); its zero value selects every event. KeepEmptyTransactions is
+	// forced on. With a checkpoint, the start position is the later of
+	// Filter.StartPosition and the checkpoint's.
 	Filter binlog.FilterOptions
 	// NoSchemaHistory disables the schema history (column names then come
-	// only from binlog_row_metadata=FULL).
+	// only from binlog_row_metadata=FULL); false follows the DDL of the
+	// log and keeps the history in the checkpoint.
 	NoSchemaHistory bool
-	// MaxTxBytes bounds the bytes of a transaction held in memory; a
-	// larger one is written in chunks as it is read (its records then have
-	// a null commit_time). 0: 64 MiB. Negative: no bound.
+	// MaxTxBytes bounds, in bytes, the memory that the events and records
+	// of one transaction hold before they are handed to the sink; 0 means
+	// DefaultMaxTxBytes, negative means no bound. What counts is what
+	// binlog.TxOptions.MaxBuffered counts (raw bytes and decoded values of
+	// the events) plus the size of a Record (RecordBytes) per row. A
+	// larger transaction is written in several batches as it is read (see
+	// Batch.Partial; their records have a null commit_time), each holding
+	// at most MaxTxBytes plus one event.
 	MaxTxBytes int64
 
-	// Metrics, when not nil, is updated as the run goes.
+	// Metrics, when not nil, is updated as the run goes; nil keeps the
+	// counts to Run itself.
 	Metrics *Metrics
-	// Now returns the current time, for the lag metric (default time.Now).
+	// Logger receives the run's start and end, checkpoint saves (at debug
+	// level) and transactions written in several batches (at info level);
+	// nil logs nothing.
+	Logger *slog.Logger
+	// Now returns the current time, for the lag metric and the checkpoint
+	// interval; nil means time.Now.
 	Now func() time.Time
+}
+
+// DefaultMaxTxBytes is the bound of Options.MaxTxBytes when it is 0.
+const DefaultMaxTxBytes = 64 << 20
+
+// RecordBytes is the size of a Record, which Options.MaxTxBytes counts
+// once per row change held for the sink.
+const RecordBytes = int64(unsafe.Sizeof(Record{}))
+
+// check reports options that cannot work, in an error that matches
+// ErrInvalidOptions (or the filter's error), before Run reads anything.
+func (o *Options) check() error {
+	if o.CheckpointEvery < 0 {
+		return fmt.Errorf("%w: negative CheckpointEvery %v", ErrInvalidOptions, o.CheckpointEvery)
+	}
+	if o.RequireCheckpoint && o.CheckpointPath == "" {
+		return fmt.Errorf("%w: RequireCheckpoint without a CheckpointPath", ErrInvalidOptions)
+	}
+	if len(o.Files) == 0 && o.Stream.Flavor != "" && o.Stream.Flavor != "mysql" && o.Stream.Flavor != "mariadb" {
+		return fmt.Errorf("%w: Stream.Flavor %q: want \"mysql\" or \"mariadb\"", ErrInvalidOptions, o.Stream.Flavor)
+	}
+	if _, err := binlog.NewFilter(nil, &o.Filter); err != nil {
+		return fmt.Errorf("%w: Filter: %w", ErrInvalidOptions, err)
+	}
+	return nil
 }
 
 // extraState is the content of the schema history in the checkpoint's Extra.
@@ -78,16 +121,17 @@ func Run(ctx context.Context, sink Sink, opts *Options) (err error) {
 	if opts == nil {
 		opts = &Options{}
 	}
-	if opts.CheckpointEvery < 0 {
-		return fmt.Errorf("%w: negative CheckpointEvery %v", ErrInvalidOptions, opts.CheckpointEvery)
-	}
-	if opts.RequireCheckpoint && opts.CheckpointPath == "" {
-		return fmt.Errorf("%w: RequireCheckpoint without a CheckpointPath", ErrInvalidOptions)
+	if err := opts.check(); err != nil {
+		return err
 	}
 	o := *opts // Run sets fields of its copy (Stream.Decode.Schema)
 	cfg := &o
 	r := &runner{ctx: ctx, cfg: cfg, m: cfg.Metrics, sink: sink}
 	r.flusher, _ = sink.(Flusher)
+	r.log = cfg.Logger
+	if r.log == nil {
+		r.log = slog.New(slog.DiscardHandler)
+	}
 	if r.m == nil {
 		r.m = &Metrics{}
 	}
@@ -106,8 +150,13 @@ func Run(ctx context.Context, sink Sink, opts *Options) (err error) {
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		if ctx.Err() != nil {
-			return nil
+			err = nil
 		}
+	}
+	if err != nil {
+		r.log.Error("cdc: stopped", "err", err)
+	} else {
+		r.log.Info("cdc: stopped", "transactions", r.m.txs.Load(), "rows", r.m.rows.Load())
 	}
 	return err
 }
@@ -126,6 +175,8 @@ type runner struct {
 	servers *binlog.ServerTracker
 	txr     *binlog.TxReader
 
+	log      *slog.Logger
+	maxTx    int64              // the TxReader's MaxBuffered, 0 for no bound
 	cp       *binlog.Checkpoint // last checkpoint loaded or reached
 	dirty    bool               // cp not saved yet
 	lastSave time.Time
@@ -154,7 +205,7 @@ func (r *runner) open(ctx context.Context) error {
 		decode = &cfg.Stream.Decode
 	}
 	if !cfg.NoSchemaHistory {
-		r.history = schemahistory.New()
+		r.history = schemahistory.New(nil)
 		if r.cp != nil && len(r.cp.Extra) > 0 {
 			var ex extraState
 			if err := json.Unmarshal(r.cp.Extra, &ex); err != nil {
@@ -166,7 +217,7 @@ func (r *runner) open(ctx context.Context) error {
 				}
 			}
 		}
-		decode.Schema = r.history
+		decode.Schema = r.history // the reader feeds it the DDL (binlog.SchemaTracker)
 	}
 
 	fopts := cfg.Filter
@@ -207,17 +258,14 @@ func (r *runner) open(ctx context.Context) error {
 	// checkpoint is written, and learn who wrote it for the next one.
 	r.servers = binlog.TrackServer(src, r.cp)
 	src = r.servers
-	if r.history != nil {
-		src = schemahistory.Track(src, r.history)
-	}
 	f, err := binlog.NewFilter(src, &fopts)
 	if err != nil {
 		return err
 	}
 	src = f
-	topts := &binlog.TxOptions{MaxBuffered: cfg.MaxTxBytes}
+	topts := &binlog.TxOptions{MaxBuffered: cfg.MaxTxBytes, RowBytes: RecordBytes}
 	if topts.MaxBuffered == 0 {
-		topts.MaxBuffered = 64 << 20
+		topts.MaxBuffered = DefaultMaxTxBytes
 	} else if topts.MaxBuffered < 0 {
 		topts.MaxBuffered = 0
 	}
@@ -225,6 +273,12 @@ func (r *runner) open(ctx context.Context) error {
 		topts.GTIDs = r.cp.GTIDs
 	}
 	r.txr = binlog.NewTxReader(src, topts)
+	r.maxTx = topts.MaxBuffered
+	if r.cp != nil {
+		r.log.Info("cdc: resuming from the checkpoint", "path", cfg.CheckpointPath, "position", r.cp.Position.String())
+	} else {
+		r.log.Info("cdc: starting", "files", len(cfg.Files), "start", fopts.StartPosition.String())
+	}
 	return nil
 }
 
@@ -292,6 +346,17 @@ func (r *runner) writeTx(tx *binlog.Tx) error {
 	} else {
 		c.TxID = tx.Begin.File + ":" + strconv.FormatInt(tx.Begin.Offset, 10)
 	}
+	// Size the records at once: appending would leave the smaller arrays
+	// behind as garbage, up to the size of the final one.
+	n := 0
+	for _, ev := range tx.Events {
+		if rows, ok := ev.Payload.(*binlog.Rows); ok {
+			n += len(rows.Rows)
+		}
+	}
+	if cap(b.Records) < n {
+		b.Records = make([]Record, 0, n)
+	}
 	for _, ev := range tx.Events {
 		rows, ok := ev.Payload.(*binlog.Rows)
 		if !ok {
@@ -313,6 +378,17 @@ func (r *runner) writeTx(tx *binlog.Tx) error {
 	}
 	r.m.rows.Add(int64(len(b.Records)))
 	clear(b.Records) // drop the references to the rows events
+	// The sink is done with the events: their memory (a file reader's)
+	// goes back to the pool for the next ones, so that the memory held
+	// stays that of one transaction or chunk, without garbage on top.
+	for i, ev := range tx.Events {
+		ev.Release()
+		tx.Events[i] = nil
+	}
+	if tx.Partial && tx.Chunk == 0 {
+		r.log.Info("cdc: transaction larger than MaxTxBytes, written in several batches",
+			"begin", tx.Begin.String(), "gtid", b.GTID, "max_tx_bytes", r.maxTx)
+	}
 	return nil
 }
 
@@ -347,6 +423,7 @@ func (r *runner) flushAndSave() error {
 	}
 	r.dirty = false
 	r.m.saves.Add(1)
+	r.log.Debug("cdc: checkpoint saved", "path", r.cfg.CheckpointPath, "position", r.cp.Position.String())
 	return nil
 }
 

@@ -14,7 +14,7 @@ import (
 // Batch per transaction (or per chunk of a large one), in commit order.
 //
 // Write must not keep b, its Records or their Rows after it returns: they
-// are reused. A nil error acknowledges the batch: Run may then save a
+// are reused (the events' memory goes back to the reader, binlog.Event.Release). A nil error acknowledges the batch: Run may then save a
 // checkpoint past it, so a sink that buffers must either make the records
 // durable before returning or also implement Flusher. A non-nil error
 // stops Run, which returns it in an *Error with Op "sink"; the checkpoint

@@ -35,7 +35,7 @@ type ServerError struct {
 }
 
 func (e *ServerError) Error() string {
-	return fmt.Sprintf("server error %d (%s): %s", e.Code, e.State, e.Message)
+	return fmt.Sprintf("live: server error %d (%s): %s", e.Code, e.State, e.Message)
 }
 
 // Is reports whether target is the sentinel for e's code.

@@ -1,13 +1,3 @@
-// Package live reads binlog events from a running MySQL or MariaDB server
-// over the replication protocol, as a replica does: Open connects, a
-// Stream delivers the events (decoded by binlog.Decoder, exactly as a
-// binlog.Reader decodes a file) and reconnects when the connection fails.
-//
-// The protocol is go-mysql's (its BinlogSyncer in raw mode) underneath;
-// no go-mysql type appears in this package's API. Errors are told apart
-// with errors.Is against ErrPurged, ErrAccessDenied, ErrServerGone and
-// ErrClosed, and errors.As with *ServerError for the server's code and
-// message.
 package live
 
 import (
@@ -30,69 +20,82 @@ import (
 	"github.com/go-mysql-org/go-mysql/replication"
 )
 
-// Options configures a Stream. Zero values give the defaults.
+// Options configures a Stream. The zero value of each field gives the
+// default its documentation states; Open checks the options and reports a
+// bad one (an unknown Flavor) before it connects.
 type Options struct {
 	// Flavor is "mysql" or "mariadb". It decides how a GTID start is sent
 	// and whether the server sends MariaDB's own events (GTID, annotate
-	// rows) or MySQL-compatible placeholders. Default: "mariadb" when GTIDs
-	// has a MariaDB part, "mysql" otherwise; set it for MariaDB servers.
+	// rows) or MySQL-compatible placeholders; set it for MariaDB servers.
+	// Zero means "mariadb" when GTIDs has a MariaDB part, "mysql"
+	// otherwise.
 	Flavor string
-	// Host and Port of the server (default port 3306). Host may also be a
-	// Unix socket path when Port is 0 and Host starts with "/".
+	// Host is the server's host name or address ("host:port" when Port is
+	// 0), or a Unix socket path when Port is 0 and Host starts with "/".
+	// Zero means the local host over TCP.
 	Host string
+	// Port is the server's TCP port. Zero means 3306 (or the socket Host
+	// names).
 	Port uint16
-	// User and Password of an account with REPLICATION SLAVE (and, for
-	// MySQL, REPLICATION CLIENT) privileges.
+	// User and Password are those of an account with REPLICATION SLAVE
+	// (and, for MySQL, REPLICATION CLIENT) privileges. Zero means an empty
+	// user name and no password.
 	User, Password string
-	// TLS, when set, is used for the connection.
+	// TLS, when set, is used for the connection. Zero (nil) means a
+	// connection without TLS.
 	TLS *tls.Config
 	// ServerID is the replica server id the stream registers with; it must
-	// be unique among the server's replicas. 0 picks a random id in
+	// be unique among the server's replicas. Zero means a random id in
 	// [1<<30, 1<<31).
 	ServerID uint32
 
 	// Position is where the stream starts: the first event delivered is the
 	// one at Position (normally a Checkpoint's Position, right after a
-	// commit). A zero Position starts at the first binlog the server has.
+	// commit). Zero means the first binlog the server has, from its start.
 	Position binlog.Position
 	// GTIDs, when non-nil, starts the stream after the transactions of the
 	// set (a Checkpoint's GTIDs) instead of at Position, and reconnections
-	// resume by GTID set too.
+	// resume by GTID set too. Zero (nil) means the stream starts and
+	// resumes by Position.
 	GTIDs *binlog.GTIDSet
 
 	// HeartbeatPeriod asks the server for a heartbeat event when it has
-	// nothing to send for that long. Default 10s; negative disables.
+	// nothing to send for that long; a negative value disables heartbeats.
+	// Zero means 10s.
 	HeartbeatPeriod time.Duration
 	// ReadTimeout fails (and so reconnects) a connection on which nothing,
-	// not even a heartbeat, arrives for that long. Default 3 heartbeat
-	// periods (30s), none when heartbeats are disabled; negative disables.
+	// not even a heartbeat, arrives for that long; a negative value
+	// disables it. Zero means 3 heartbeat periods (30s by default), and no
+	// timeout when heartbeats are disabled.
 	ReadTimeout time.Duration
 
 	// MinBackoff and MaxBackoff bound the delay between reconnection
-	// attempts: it doubles from MinBackoff (default 100ms) up to MaxBackoff
-	// (default 30s), with random jitter of up to half the delay.
+	// attempts: it doubles from MinBackoff up to MaxBackoff, with random
+	// jitter of up to half the delay. Zero (or a negative value) means
+	// 100ms and 30s, respectively.
 	MinBackoff, MaxBackoff time.Duration
 	// MaxRetries is the number of consecutive failed reconnection attempts
-	// after which Next gives up and returns the last error. 0 retries
-	// forever.
+	// after which Next gives up and returns the last error. Zero means
+	// retrying forever.
 	MaxRetries int
 
 	// MaxBuffered bounds, in bytes, the events received from the server and
 	// not yet returned by Next (one event is always accepted, whatever its
 	// size). When it is reached the stream stops reading the connection
-	// and TCP flow control holds the server back. Default 16 MiB.
+	// and TCP flow control holds the server back. Zero (or a negative
+	// value) means 16 MiB.
 	MaxBuffered int64
 
 	// Decode configures event decoding as for a binlog.Reader (see
 	// binlog.NewDecoder): Schema, SkipRowValues, IgnoreChecksums,
 	// KeepPayloads, KeepUndecodable (with its Logger) and MaxEventSize
-	// (default binlog.DefaultMaxEventSize) apply; Name, NoMagic and
-	// StartOffset are ignored. Events larger than MaxEventSize fail,
-	// but the replication library has already read them into memory.
+	// apply; Name, NoMagic and StartOffset are ignored. Events larger than
+	// MaxEventSize fail, but the replication library has already read them
+	// into memory. Zero means the defaults of binlog.ReaderOptions.
 	Decode binlog.ReaderOptions
 
-	// Logger receives the replication library's log lines. nil discards
-	// them.
+	// Logger receives the replication library's log lines. Zero (nil)
+	// means they are discarded.
 	Logger *slog.Logger
 }
 

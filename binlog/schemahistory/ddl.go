@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/internal/sqllex"
@@ -31,7 +30,8 @@ type ddlParser struct{ p *parser.Parser }
 // held.
 func (h *History) applyDDL(db, sql string, env ddlEnv) error {
 	toks := sqllex.Tokens(sql, sqllex.ModeOf(env.sqlMode))
-	rewritten := rewriteDDL(sql, toks)
+	repl, names := placeholders(sql, toks)
+	rewritten := rewriteDDL(sql, toks, repl)
 	if h.p == nil {
 		h.p = &ddlParser{p: parser.New()}
 	}
@@ -43,13 +43,16 @@ func (h *History) applyDDL(db, sql string, env ddlEnv) error {
 		mode |= mysql.ModeNoBackslashEscapes
 	}
 	h.p.p.SetSQLMode(mode)
-	registerCharsets(toks, sql)
 	stmts, _, err := h.p.p.Parse(rewritten, "", "")
 	if err != nil {
-		if env.seed {
-			return fmt.Errorf("schemahistory: %w", err)
-		}
 		names := ddlTableNames(sql, toks, db)
+		if env.seed {
+			e := &Error{Op: "SeedDDL", Schema: db, Err: fmt.Errorf("%w: %w", ErrBadDDL, err)}
+			if len(names) == 1 {
+				e.Schema, e.Table = names[0][0], names[0][1]
+			}
+			return e
+		}
 		var tables []string
 		for _, n := range names {
 			why := fmt.Sprintf("DDL at %s:%d not understood: %v", env.file, env.offset, err)
@@ -60,9 +63,14 @@ func (h *History) applyDDL(db, sql string, env ddlEnv) error {
 		return nil
 	}
 	for _, st := range stmts {
+		names.restore(st)
 		if err := h.applyStmt(db, st, env); err != nil {
 			if env.seed {
-				return err
+				e := &Error{Op: "SeedDDL", Schema: db, Err: fmt.Errorf("%w: %w", ErrBadDDL, err)}
+				if a, ok := st.(*ast.AlterTableStmt); ok {
+					e.Schema, e.Table = tableName(db, a.Table)
+				}
+				return e
 			}
 			h.warn(Warning{File: env.file, Offset: env.offset, Query: sql, Err: err})
 		}
@@ -344,6 +352,10 @@ func (h *History) alterTable(db string, t *shTable, s *ast.AlterTableStmt, env d
 		}
 	}
 	fail := func(format string, args ...any) error {
+		if env.seed {
+			// SeedDDL reports the error and leaves the table as it was.
+			return fmt.Errorf("ALTER TABLE: "+format, args...)
+		}
 		why := fmt.Sprintf("ALTER TABLE at %s:%d: %s", env.file, env.offset, fmt.Sprintf(format, args...))
 		t.Unknown = why
 		return errors.New(why)
@@ -521,10 +533,6 @@ func charsetDefault(cs string) coll {
 	return coll{Name: normCharset(cs), ID: id}
 }
 
-// fakeCollationBase is where the ids of collations registered with the
-// TiDB parser start, clear of every real id.
-const fakeCollationBase = 1 << 24
-
 // resolveCollation returns the id of a collation name: MySQL ids from the
 // TiDB parser's table, MariaDB NO PAD variants as id+1024, and for other
 // names (MariaDB UCA 14.0, ...) the default collation of the charset the
@@ -566,69 +574,6 @@ func collationCharset(n string) string {
 	return best
 }
 
-// tidbMu serializes registrations with the TiDB parser's charset tables.
-var (
-	tidbMu      sync.Mutex
-	tidbNextID  = fakeCollationBase
-	tidbAllSets sync.Once
-)
-
-// registerCharsets makes the TiDB parser accept the charsets and the
-// collation names the statement uses (it knows only a few charsets, and
-// MySQL's collations).
-func registerCharsets(toks []sqllex.Token, sql string) {
-	tidbAllSets.Do(func() {
-		tidbMu.Lock()
-		defer tidbMu.Unlock()
-		for cs, id := range charsetDefaultIDs {
-			if cs == "utf8mb3" {
-				continue
-			}
-			if c, err := charset.GetCharsetInfo(cs); err == nil {
-				continue
-			} else if c != nil {
-				charset.AddCharset(c)
-				continue
-			}
-			def := ""
-			if c, err := charset.GetCollationByID(int(id)); err == nil {
-				def = c.Name
-			}
-			charset.AddCharset(&charset.Charset{Name: cs, DefaultCollation: def,
-				Collations: map[string]*charset.Collation{}, Desc: cs, Maxlen: 4})
-		}
-	})
-	for i, t := range toks {
-		if t.Kind != sqllex.Word || !strings.EqualFold(t.Text(sql), "COLLATE") {
-			continue
-		}
-		j := i + 1
-		if j < len(toks) && toks[j].Text(sql) == "=" {
-			j++
-		}
-		if j >= len(toks) {
-			continue
-		}
-		name := strings.ToLower(toks[j].Value(sql))
-		if _, err := charset.GetCollationByName(name); err == nil {
-			continue
-		}
-		cs := collationCharset(name)
-		if cs == "" {
-			continue
-		}
-		if cs == "utf8mb3" {
-			cs = "utf8"
-		}
-		tidbMu.Lock()
-		if _, err := charset.GetCollationByName(name); err != nil {
-			charset.AddCollation(&charset.Collation{ID: tidbNextID, CharsetName: cs, Name: name})
-			tidbNextID++
-		}
-		tidbMu.Unlock()
-	}
-}
-
 // looksLikeDDL reports whether a statement may change table definitions:
 // it starts with CREATE, ALTER, RENAME or DROP.
 func looksLikeDDL(sql string) bool {
@@ -652,7 +597,9 @@ var typeEnders = []string{",", ")", "NOT", "NULL", "DEFAULT", "PRIMARY", "UNIQUE
 // and that does not change the column layout: CREATE OR REPLACE, ALTER
 // ONLINE/IGNORE, WAIT n/NOWAIT, the INVISIBLE and COMPRESSED column
 // attributes; UUID and INET6 types become BINARY(16), INET4 BINARY(4).
-func rewriteDDL(sql string, toks []sqllex.Token) string {
+// The tokens in repl (by index) are replaced with their text there: the
+// placeholders of charset and collation names.
+func rewriteDDL(sql string, toks []sqllex.Token, repl map[int]string) string {
 	var b strings.Builder
 	last := 0
 	drop := func(t sqllex.Token) {
@@ -668,6 +615,8 @@ func rewriteDDL(sql string, toks []sqllex.Token) string {
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		switch {
+		case repl[i] != "":
+			replace(t, repl[i])
 		case i == 1 && toks[0].Is(sql, "CREATE") && t.Is(sql, "OR") && i+1 < len(toks) && toks[i+1].Is(sql, "REPLACE"):
 			drop(t)
 			drop(toks[i+1])

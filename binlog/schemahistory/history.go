@@ -4,20 +4,22 @@
 // the column names, signedness, charsets, ENUM/SET members and primary key
 // the table had when they were written.
 //
-// A History is a binlog.Schema: set it as binlog.ReaderOptions.Schema (or
-// the live stream's Decode.Schema) and wrap the reader with Track, which
-// applies each Query event to the history before the next TABLE_MAP event
-// is decoded. Statements are parsed with the TiDB SQL parser, which is why
-// this is a package of its own: package binlog does not import it. See
+// A History is a binlog.Schema and a binlog.SchemaTracker: set it, once, as
+// binlog.ReaderOptions.Schema (or the live stream's Decode.Schema), and the
+// Reader applies each Query event to the history before it decodes the next
+// TABLE_MAP event. Statements are parsed with the TiDB SQL parser, which is
+// why this is a package of its own: package binlog does not import it. See
 // History for what the parser changes process-wide.
+//
+// Errors are sentinels (ErrUnknown, ErrBadDDL, ErrBadJSON, ErrNilEvent) for
+// errors.Is, inside an *Error naming the method and the table for the
+// History's own failures, or inside the *binlog.EventError, naming the
+// event's file and offset, with which Observe rejects a TABLE_MAP event.
 package schemahistory
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"iter"
 	"slices"
 	"strings"
 	"sync"
@@ -25,34 +27,23 @@ import (
 	"github.com/binlogkit/binlogkit/binlog"
 )
 
-// Errors.
-var (
-	// ErrUnknown: a table's definition is unknown because a DDL
-	// statement on it could not be parsed, and a TABLE_MAP event for it
-	// arrived. Returned by the Source of Track. A TABLE_MAP event whose
-	// column count differs from the history's definition fails with
-	// binlog.ErrSchemaMismatch instead.
-	ErrUnknown = errors.New("schemahistory: table schema unknown after an unparsed DDL statement")
-)
-
 // History tracks table definitions through the DDL statements of a
 // binlog, so that rows events get the column names, signedness, charsets,
 // ENUM/SET members and primary key the table had when they were written,
 // even with binlog_row_metadata=MINIMAL or NO_LOG.
 //
-// It implements binlog.Schema and binlog.MismatchPolicy. Feed it every
-// Query event in log order (Apply), or wrap the source with Track, and set
-// the same history as binlog.ReaderOptions.Schema (or the live stream's
-// Decode.Schema option):
+// It implements binlog.Schema, binlog.SchemaTracker and
+// binlog.MismatchPolicy: give it once, as the Schema of the Reader (or of
+// the live stream's Decode options), and the Reader feeds it every event
+// in log order (Observe):
 //
-//	h := schemahistory.New()
+//	h := schemahistory.New(nil)
 //	r := binlog.NewReader(f, &binlog.ReaderOptions{Schema: h})
-//	src := schemahistory.Track(r, h)
-//	for ev, err := range src.All() { ... }
+//	for ev, err := range r.All() { ... }
 //
 // The Reader resolves a TABLE_MAP event when it decodes it, inside Next;
-// the DDL statement before it has already passed through Track by
-// then, so the history is current.
+// the DDL statement before it has already been observed by then, so the
+// history is current. Apply feeds it one event by hand.
 //
 // Understood statements: CREATE TABLE (column list, LIKE; CREATE ... SELECT
 // marks the table unknown), MariaDB's CREATE OR REPLACE TABLE, ALTER TABLE
@@ -65,7 +56,7 @@ var (
 // rejects (some MariaDB syntax: system versioning, INET4, ...) is not an
 // error: Apply records a Warning and marks the table(s) the statement names
 // unknown, so that rows events for them fail with ErrUnknown (or are
-// skipped, see SkipMismatch) rather than being decoded with a stale
+// skipped, see Options.SkipMismatch) rather than being decoded with a stale
 // definition. Seeding the table again (SeedDDL) makes it known.
 //
 // Charsets: a column's collation comes from its own CHARACTER SET/COLLATE,
@@ -82,29 +73,30 @@ var (
 //
 // A History is safe for concurrent use.
 //
-// Process-wide effects: the TiDB parser knows only a few charsets and
-// MySQL's collations, and looks them up in global tables. So that MariaDB
-// DDL parses, the first DDL statement a History parses registers the
-// charsets of MySQL and MariaDB that the parser lacks (armscii8, cp1251,
-// ...), and each statement registers the MariaDB collation names it names
-// (utf8mb4_uca1400_ai_ci, ...) with ids from 1<<24 up, through the parser's
-// charset.AddCharset and charset.AddCollation; another user of the TiDB
-// parser in the same program then sees these charsets and collations
-// accepted too. Importing this package also imports the parser's
-// test_driver, which sets the parser's value expression hooks
-// (ast.NewValueExpr, ...) in its init; a program that also imports TiDB's
-// own driver (pkg/types/parser_driver) gets whichever initializes last.
+// Process-wide effects: none on the TiDB parser's charset and collation
+// tables. The parser knows only a few charsets and MySQL's collations; a
+// statement naming others (cp1251, utf8mb4_uca1400_ai_ci, ...) is parsed
+// with placeholders in their place, which the history maps back to the
+// names written. Importing this package imports the parser's test_driver,
+// which sets the parser's value expression hooks (ast.NewValueExpr, ...) in
+// its init; a program that also imports TiDB's own driver
+// (pkg/types/parser_driver) gets whichever initializes last.
 type History struct {
-	// SkipMismatch makes the Source of Track drop a TABLE_MAP event
-	// that disagrees with the history (binlog.ErrSchemaMismatch, ErrUnknown)
-	// and the rows events that use it, recording a Warning, instead of
-	// failing. It is not persisted.
-	SkipMismatch bool
-
+	opts     Options
 	mu       sync.Mutex
 	dbs      map[string]*shDB
 	warnings []Warning
 	p        *ddlParser
+	skipped  map[uint64]*binlog.TableMap // table ids whose events Observe drops
+}
+
+// Options configure a History. The zero value (or nil) is the default.
+type Options struct {
+	// SkipMismatch makes Observe drop a TABLE_MAP event that disagrees
+	// with the history (binlog.ErrSchemaMismatch, ErrUnknown) and the rows
+	// events that use it, recording a Warning, instead of failing; it is
+	// not persisted. The zero value, false, makes such an event an error.
+	SkipMismatch bool
 }
 
 // Warning records a statement or event the history could not handle.
@@ -147,9 +139,13 @@ type shColumn struct {
 	Set         []string          `json:"set,omitempty"`
 }
 
-// New returns an empty history.
-func New() *History {
-	return &History{dbs: make(map[string]*shDB)}
+// New returns an empty history. opts may be nil.
+func New(opts *Options) *History {
+	h := &History{dbs: make(map[string]*shDB)}
+	if opts != nil {
+		h.opts = *opts
+	}
+	return h
 }
 
 func (h *History) init() {
@@ -158,7 +154,11 @@ func (h *History) init() {
 	}
 }
 
-var _ binlog.Schema = (*History)(nil)
+var (
+	_ binlog.Schema         = (*History)(nil)
+	_ binlog.SchemaTracker  = (*History)(nil)
+	_ binlog.MismatchPolicy = (*History)(nil)
+)
 
 // Table implements Schema. It returns (nil, nil) for a table the history
 // does not know, or knows to be unknown (see ErrUnknown).
@@ -266,8 +266,8 @@ func (h *History) Seed(db, table string, info *binlog.TableInfo) {
 
 // SeedDDL applies DDL text (SHOW CREATE TABLE or SHOW CREATE DATABASE
 // output, a mysqldump schema: one or more statements) with db as the
-// default database. Unlike Apply it returns the parse error, and marks
-// nothing unknown.
+// default database. Unlike Apply it returns the parse error, an *Error
+// wrapping ErrBadDDL, and marks nothing unknown.
 func (h *History) SeedDDL(db, sql string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -276,12 +276,13 @@ func (h *History) SeedDDL(db, sql string) error {
 }
 
 // Apply updates the history with ev if it is a Query event holding DDL;
-// other events are ignored. A statement that fails to parse is recorded in
+// other events are ignored. It is for events read without the history as
+// their Schema (Observe, which the Reader calls, applies them already). A statement that fails to parse is recorded in
 // Warnings and marks the tables it names unknown; Apply returns an error
-// only for a nil event.
+// only for a nil event (ErrNilEvent).
 func (h *History) Apply(ev *binlog.Event) error {
 	if ev == nil {
-		return errors.New("schemahistory: Apply: nil event")
+		return &Error{Op: "Apply", Err: ErrNilEvent}
 	}
 	q, ok := ev.Payload.(*binlog.Query)
 	if !ok || q.ErrorCode != 0 {
@@ -406,14 +407,15 @@ func (h *History) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON replaces the history's content with the JSON from
-// MarshalJSON.
+// MarshalJSON. Anything else is an *Error wrapping ErrBadJSON, and leaves
+// the history unchanged.
 func (h *History) UnmarshalJSON(b []byte) error {
 	var in schemaHistoryJSON
 	if err := json.Unmarshal(b, &in); err != nil {
-		return fmt.Errorf("schemahistory: %w", err)
+		return &Error{Op: "UnmarshalJSON", Err: fmt.Errorf("%w: %w", ErrBadJSON, err)}
 	}
 	if in.Version != 1 {
-		return fmt.Errorf("schemahistory: unsupported version %d", in.Version)
+		return &Error{Op: "UnmarshalJSON", Err: fmt.Errorf("%w: unsupported version %d", ErrBadJSON, in.Version)}
 	}
 	dbs := make(map[string]*shDB, len(in.Databases))
 	for _, d := range in.Databases {
@@ -426,95 +428,52 @@ func (h *History) UnmarshalJSON(b []byte) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.dbs = dbs
+	h.skipped = nil
 	return nil
 }
 
-// Track returns a Source that passes src's events through, applying
-// each Query event to h before returning it, and checking each TABLE_MAP
-// event against h: when h knows the table but with a different column count
-// (binlog.ErrSchemaMismatch), or knows it to be unknown (ErrUnknown), Next
-// fails with a *binlog.EventError naming the table and the event's position, or,
-// with h.SkipMismatch, drops the table map and the rows events that use it
-// and records a Warning. Tables h has never heard of pass unchanged.
-//
-// h must also be the Schema of the Reader (or Stream) under src, so that
-// the Reader resolves each TABLE_MAP against the history as it stands at
-// that point of the log. Errors are sticky.
-func Track(src binlog.Source, h *History) *Tracker {
-	return &Tracker{src: src, h: h, skipped: make(map[uint64]*binlog.TableMap)}
-}
-
-// Tracker is the Source returned by Track.
-type Tracker struct {
-	src     binlog.Source
-	h       *History
-	err     error
-	skipped map[uint64]*binlog.TableMap // table ids whose events are being dropped
-}
-
-var _ binlog.Source = (*Tracker)(nil)
-
-// Next returns the next event of the underlying source, after applying it
-// to the history.
-func (s *Tracker) Next() (*binlog.Event, error) {
-	if s.err != nil {
-		return nil, s.err
+// Observe implements binlog.SchemaTracker; the Reader, the Decoder and
+// the live stream call it with every event, in log order, when the history
+// is their Schema. It applies each Query event to the history (see Apply),
+// and checks each TABLE_MAP event against it: when the history knows the
+// table but with a different column count (binlog.ErrSchemaMismatch), or
+// knows it to be unknown (ErrUnknown), Observe fails with a
+// *binlog.EventError naming the table and the event's position, or, with
+// Options.SkipMismatch, records a Warning and returns binlog.ErrSkipEvent
+// for the table map and the rows events that use it, which are then
+// dropped. Tables the history has never heard of pass unchanged.
+func (h *History) Observe(ev *binlog.Event) error {
+	if ev == nil {
+		return &Error{Op: "Observe", Err: ErrNilEvent}
 	}
-	for {
-		ev, err := s.src.Next()
-		if err != nil {
-			if err != io.EOF {
-				s.err = err
-			}
-			return nil, err
+	switch p := ev.Payload.(type) {
+	case *binlog.Query:
+		return h.Apply(ev)
+	case *binlog.TableMap:
+		err := h.check(p)
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		delete(h.skipped, p.TableID)
+		if err == nil {
+			return nil
 		}
-		switch p := ev.Payload.(type) {
-		case *binlog.Query:
-			if err := s.h.Apply(ev); err != nil {
-				s.err = err
-				return nil, err
-			}
-		case *binlog.TableMap:
-			delete(s.skipped, p.TableID)
-			if err := s.h.check(p); err != nil {
-				if !s.h.SkipMismatch {
-					s.err = &binlog.EventError{File: ev.File, Offset: ev.Offset, Type: ev.Type(), Err: err}
-					return nil, s.err
-				}
-				s.skipped[p.TableID] = p
-				s.h.mu.Lock()
-				s.h.warn(Warning{File: ev.File, Offset: ev.Offset,
-					Tables: []string{p.Schema + "." + p.Table}, Err: err})
-				s.h.mu.Unlock()
-				continue
-			}
-		case *binlog.Rows:
-			if tm, ok := s.skipped[p.TableID]; ok && (p.Table == nil || p.Table == tm) {
-				continue
-			}
+		if !h.opts.SkipMismatch {
+			return &binlog.EventError{File: ev.File, Offset: ev.Offset, Type: ev.Type(), Err: err}
 		}
-		return ev, nil
-	}
-}
-
-// All returns an iterator over the remaining events, like Reader.All:
-// single-use, yielding a final (nil, err) when reading fails.
-func (s *Tracker) All() iter.Seq2[*binlog.Event, error] {
-	return func(yield func(*binlog.Event, error) bool) {
-		for {
-			ev, err := s.Next()
-			if errors.Is(err, io.EOF) {
-				return
-			}
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if !yield(ev, nil) {
-				return
-			}
+		if h.skipped == nil {
+			h.skipped = make(map[uint64]*binlog.TableMap)
+		}
+		h.skipped[p.TableID] = p
+		h.warn(Warning{File: ev.File, Offset: ev.Offset, Tables: []string{p.Schema + "." + p.Table}, Err: err})
+		return binlog.ErrSkipEvent
+	case *binlog.Rows:
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if tm, ok := h.skipped[p.TableID]; ok && (p.Table == nil || p.Table == tm) {
+			return binlog.ErrSkipEvent
 		}
 	}
+	return nil
 }
 
 // check compares a table map with the history's definition.
@@ -535,8 +494,7 @@ func (h *History) check(tm *binlog.TableMap) error {
 }
 
 // SkipSchemaMismatch implements binlog.MismatchPolicy: it returns
-// h.SkipMismatch, so that the Reader leaves a table map that disagrees with
-// the history unmerged for the Tracker to drop, instead of failing.
-func (h *History) SkipSchemaMismatch() bool { return h.SkipMismatch }
-
-var _ binlog.MismatchPolicy = (*History)(nil)
+// Options.SkipMismatch, so that the Reader leaves a table map that
+// disagrees with the history unmerged for Observe to drop, instead of
+// failing.
+func (h *History) SkipSchemaMismatch() bool { return h.opts.SkipMismatch }

@@ -35,9 +35,8 @@ func readTracked(t *testing.T, srv *testserver.Server, h *schemahistory.History,
 		if err != nil {
 			t.Fatal(err)
 		}
-		src := schemahistory.Track(r, h)
 		for {
-			ev, err := src.Next()
+			ev, err := r.Next()
 			if err == io.EOF {
 				break
 			}
@@ -166,7 +165,7 @@ func TestSchemaHistoryServer(t *testing.T) {
 		}
 		want = append(want, s.want...)
 	}
-	h := schemahistory.New()
+	h := schemahistory.New(nil)
 	got := readTracked(t, srv, h, "sh")
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
@@ -181,7 +180,7 @@ func TestSchemaHistoryServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h2 := schemahistory.New()
+	h2 := schemahistory.New(nil)
 	if err := h2.UnmarshalJSON(b); err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +240,7 @@ func TestSchemaHistoryServerSeed(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	h := schemahistory.New()
+	h := schemahistory.New(nil)
 	if err := h.SeedDDL("", string(dbShow[0][1])); err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +280,7 @@ func TestSchemaHistoryServerSeed(t *testing.T) {
 		}
 		defer r.Close()
 		var got []shRow
-		for ev, err := range schemahistory.Track(r, h).All() {
+		for ev, err := range r.All() {
 			if err != nil {
 				return got, err
 			}
@@ -326,11 +325,10 @@ func TestSchemaHistoryServerSeed(t *testing.T) {
 	}
 
 	// With SkipMismatch the rows of c are dropped and a warning recorded.
-	h2 := schemahistory.New()
+	h2 := schemahistory.New(&schemahistory.Options{SkipMismatch: true})
 	if err := h2.UnmarshalJSON(b); err != nil {
 		t.Fatal(err)
 	}
-	h2.SkipMismatch = true
 	got, err = read(h2)
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"hash/crc32"
 	"math"
 	"strconv"
 	"strings"
@@ -65,24 +64,8 @@ func AppendText(dst []byte, ev *binlog.Event, opts *TextOptions) []byte {
 }
 
 // eventCRC returns the checksum stored at the end of raw when it is a valid
-// CRC32 of the bytes before it.
-func eventCRC(raw []byte) (uint32, bool) {
-	if len(raw) < 19+4 {
-		return 0, false
-	}
-	n := len(raw) - 4
-	stored := binary.LittleEndian.Uint32(raw[n:])
-	if binlog.EventType(raw[4]) == binlog.FormatDescriptionEvent && raw[17]&1 != 0 {
-		// The server sets LOG_EVENT_BINLOG_IN_USE_F in the format
-		// description of an open binlog after computing the checksum
-		// without it.
-		crc := crc32.ChecksumIEEE(raw[:17])
-		crc = crc32.Update(crc, crc32.IEEETable, []byte{raw[17] &^ 1})
-		crc = crc32.Update(crc, crc32.IEEETable, raw[18:n])
-		return stored, crc == stored
-	}
-	return stored, crc32.ChecksumIEEE(raw[:n]) == stored
-}
+// CRC32 of the bytes before it (binlog.Checksum).
+func eventCRC(raw []byte) (uint32, bool) { return binlog.Checksum(raw) }
 
 // appendShortTime appends a Unix time as "yymmdd hh:mm:ss" in UTC.
 func appendShortTime(dst []byte, ts uint32) []byte {

@@ -17,28 +17,32 @@ import (
 )
 
 // Options configures an Archiver. Store is required; the zero value of
-// every other field is a useful default.
+// every other field gives the default its documentation states.
+// NewArchiver checks the options.
 type Options struct {
-	// Store receives the archive.
+	// Store receives the archive; it is required. Zero (nil) is an error
+	// of NewArchiver.
 	Store Store
-	// Codec compresses the files: "none", "lz4", "xz" or "zstd".
-	// "" means "zstd".
+	// Codec compresses the files: "none", "lz4", "xz" or "zstd". Zero
+	// means "zstd".
 	Codec Codec
-	// CodecOptions tunes the codec; nil for its defaults.
+	// CodecOptions tunes the codec. Zero (nil) means the codec's defaults
+	// (see CodecOptions).
 	CodecOptions *CodecOptions
 	// Recipients encrypt the files with age when not empty (see Encrypt).
+	// Zero (an empty list) means the files are stored unencrypted.
 	Recipients []string
 	// Identities decrypt the objects when they are read back after upload,
-	// so that the raw digest is checked too. Without them an encrypted
-	// upload is checked by its stored digest only.
+	// so that the raw digest is checked too. Zero (an empty list) means an
+	// encrypted upload is checked by its stored digest only.
 	Identities []string
-	// TempDir holds the compressed file while it is uploaded; "" means
+	// TempDir holds the compressed file while it is uploaded. Zero means
 	// os.TempDir().
 	TempDir string
 	// Logger receives progress messages (a file archived, a pass failed)
-	// as structured records; nil discards them.
+	// as structured records. Zero (nil) means they are discarded.
 	Logger *slog.Logger
-	// Now returns the current time; nil means time.Now.
+	// Now returns the current time. Zero (nil) means time.Now.
 	Now func() time.Time
 }
 
@@ -61,7 +65,7 @@ type localHash struct {
 // NewArchiver returns an Archiver. It does no I/O.
 func NewArchiver(o *Options) (*Archiver, error) {
 	if o == nil || o.Store == nil {
-		return nil, errors.New("archive: Options.Store is required")
+		return nil, fmt.Errorf("%w: Options.Store is required", ErrBadOptions)
 	}
 	a := &Archiver{o: *o}
 	if a.o.Codec == "" {
@@ -70,7 +74,7 @@ func NewArchiver(o *Options) (*Archiver, error) {
 	switch a.o.Codec {
 	case "none", "lz4", "xz", "zstd":
 	default:
-		return nil, fmt.Errorf("archive: unknown codec %q", a.o.Codec)
+		return nil, fmt.Errorf("%w: Options.Codec: %w %q", ErrBadOptions, ErrUnknownCodec, a.o.Codec)
 	}
 	if a.o.Now == nil {
 		a.o.Now = time.Now

@@ -2,7 +2,6 @@ package archive
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,15 +11,19 @@ import (
 	"github.com/binlogkit/binlogkit/binlog/live"
 )
 
-// LiveOptions configures RunLive.
+// LiveOptions configures RunLive. SpoolDir is required; the zero value of
+// the other field gives the defaults of live.Options. RunLive checks the
+// options before it connects.
 type LiveOptions struct {
 	// Stream says how to connect: Host, Port, User, Password, Flavor
 	// ("mariadb" for MariaDB servers), ServerID, TLS, backoff. RunLive sets
-	// Position (and clears GTIDs) itself, and reads events undecoded.
+	// Position (and clears GTIDs) itself, and reads events undecoded. Zero
+	// means the defaults of live.Options.
 	Stream live.Options
 	// SpoolDir holds the file being received until it is closed and
-	// archived (required). Partial files left by an interrupted run are
-	// discarded: each file is received again from its start.
+	// archived. Partial files left by an interrupted run are discarded:
+	// each file is received again from its start. It is required. Zero
+	// ("") is an error of RunLive.
 	SpoolDir string
 }
 
@@ -41,11 +44,11 @@ const partialSuffix = ".partial"
 // Stream.Host with user information ("user:password@host") is refused.
 func (a *Archiver) RunLive(ctx context.Context, lo *LiveOptions) error {
 	if lo == nil || lo.SpoolDir == "" {
-		return errors.New("archive: RunLive needs LiveOptions.SpoolDir")
+		return fmt.Errorf("%w: RunLive needs LiveOptions.SpoolDir", ErrBadOptions)
 	}
 	if strings.Contains(lo.Stream.Host, "@") {
 		// "user:password@host": say so without repeating it.
-		return errors.New("archive: RunLive: LiveOptions.Stream.Host holds an \"@\": give the user and password in User and Password, not in the host")
+		return fmt.Errorf("%w: RunLive: LiveOptions.Stream.Host holds an \"@\": give the user and password in User and Password, not in the host", ErrBadOptions)
 	}
 	err := a.runLive(ctx, lo)
 	if pw := lo.Stream.Password; err != nil && pw != "" && strings.Contains(err.Error(), pw) {

@@ -177,7 +177,7 @@ func (a *authReader) Read(p []byte) (int, error) {
 // a malformed line may be a secret.
 func parseIdentities(identities []string) ([]age.Identity, error) {
 	if len(identities) == 0 {
-		return nil, errors.New("archive: Decrypt: no identities")
+		return nil, fmt.Errorf("%w: no identities given", ErrWrongKey)
 	}
 	var ids []age.Identity
 	for i, s := range identities {

@@ -27,7 +27,7 @@ var _ Store = (*DirStore)(nil)
 // NewDirStore returns a store in dir, creating the directory if needed.
 func NewDirStore(dir string) (*DirStore, error) {
 	if dir == "" {
-		return nil, errors.New("archive: NewDirStore: empty directory name")
+		return nil, fmt.Errorf("%w: NewDirStore: empty directory name", ErrBadOptions)
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -48,15 +48,15 @@ func (s *DirStore) path(name string) string {
 
 // Put implements Store.
 func (s *DirStore) Put(ctx context.Context, name string, r io.Reader, size int64) (err error) {
-	if err := checkName("put", name); err != nil {
-		return err
+	if !ValidName(name) {
+		return storeErr("put", name, ErrBadName)
 	}
 	dst := s.path(name)
 	dir := filepath.Dir(dst)
 	var f *os.File
 	for try := 0; ; try++ {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("archive: put %s: %w", name, err)
+			return storeErr("put", name, err)
 		}
 		f, err = os.CreateTemp(dir, tmpPrefix+filepath.Base(dst)+"-*")
 		if err == nil {
@@ -64,14 +64,14 @@ func (s *DirStore) Put(ctx context.Context, name string, r io.Reader, size int64
 		}
 		// A concurrent Delete may remove the directory it emptied.
 		if !errors.Is(err, fs.ErrNotExist) || try == 3 {
-			return fmt.Errorf("archive: put %s: %w", name, err)
+			return storeErr("put", name, err)
 		}
 	}
 	defer func() {
 		if err != nil {
 			f.Close()
 			os.Remove(f.Name())
-			err = fmt.Errorf("archive: put %s: %w", name, err)
+			err = storeErr("put", name, err)
 		}
 	}()
 	if _, err := io.Copy(f, &sizeReader{ctx: ctx, r: r, size: size}); err != nil {
@@ -109,8 +109,8 @@ func syncDir(dir string) error {
 
 // Get implements Store.
 func (s *DirStore) Get(ctx context.Context, name string) (io.ReadCloser, error) {
-	if err := checkName("get", name); err != nil {
-		return nil, err
+	if !ValidName(name) {
+		return nil, storeErr("get", name, ErrBadName)
 	}
 	f, err := os.Open(s.path(name))
 	if err != nil {
@@ -118,16 +118,16 @@ func (s *DirStore) Get(ctx context.Context, name string) (io.ReadCloser, error) 
 	}
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		f.Close()
-		return nil, fmt.Errorf("archive: get %s: %w", name, ErrNotFound)
+		return nil, storeErr("get", name, ErrNotFound)
 	}
 	return f, nil
 }
 
 func (s *DirStore) pathErr(op, name string, err error) error {
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) || isNotDir(err) {
-		return fmt.Errorf("archive: %s %s: %w", op, name, ErrNotFound)
+		return storeErr(op, name, ErrNotFound)
 	}
-	return fmt.Errorf("archive: %s %s: %w", op, name, err)
+	return storeErr(op, name, err)
 }
 
 // isNotDir reports ENOTDIR: "a/b" looked up where "a" is a file.
@@ -138,15 +138,15 @@ func isNotDir(err error) bool {
 
 // Stat implements Store.
 func (s *DirStore) Stat(ctx context.Context, name string) (ObjectInfo, error) {
-	if err := checkName("stat", name); err != nil {
-		return ObjectInfo{}, err
+	if !ValidName(name) {
+		return ObjectInfo{}, storeErr("stat", name, ErrBadName)
 	}
 	fi, err := os.Stat(s.path(name))
 	if err != nil {
 		return ObjectInfo{}, s.pathErr("stat", name, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return ObjectInfo{}, fmt.Errorf("archive: stat %s: %w", name, ErrNotFound)
+		return ObjectInfo{}, storeErr("stat", name, ErrNotFound)
 	}
 	return ObjectInfo{Name: name, Size: fi.Size(), ModTime: fi.ModTime()}, nil
 }
@@ -204,7 +204,7 @@ func (s *DirStore) List(ctx context.Context, prefix string) ([]ObjectInfo, error
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("archive: list %q: %w", prefix, err)
+		return nil, storeErr("list", prefix, err)
 	}
 	slices.SortFunc(out, func(a, b ObjectInfo) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
@@ -213,15 +213,15 @@ func (s *DirStore) List(ctx context.Context, prefix string) ([]ObjectInfo, error
 // Delete implements Store. It also removes the directories the deletion
 // leaves empty, up to the store's directory.
 func (s *DirStore) Delete(ctx context.Context, name string) error {
-	if err := checkName("delete", name); err != nil {
-		return err
+	if !ValidName(name) {
+		return storeErr("delete", name, ErrBadName)
 	}
 	p := s.path(name)
 	if fi, err := os.Lstat(p); err == nil && fi.IsDir() {
 		return nil // not an object
 	}
 	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) && !isNotDir(err) {
-		return fmt.Errorf("archive: delete %s: %w", name, err)
+		return storeErr("delete", name, err)
 	}
 	for dir := path.Dir(name); dir != "."; dir = path.Dir(dir) {
 		if os.Remove(s.path(dir)) != nil {

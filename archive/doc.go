@@ -3,6 +3,17 @@
 // questions from it: which files to replay, from where, and exactly where to
 // stop.
 //
+// Options, LiveOptions, PlanOptions, RestoreOptions and VerifyOptions
+// work as their zero value, but for the fields they say are required: each
+// field's documentation says, in a sentence that starts "Zero means", what
+// its zero value does. Limits are counted in bytes, and progress goes to a
+// *slog.Logger. Options are checked before any I/O: a bad one is an error
+// wrapping ErrBadOptions. Errors are sentinels (ErrNotFound, ErrSize,
+// ErrDigest, …) for errors.Is, and *ObjectError for errors.As, carrying
+// the object, the binlog file and the operation: every failure on one
+// object of the archive, including those of DirStore's and archive/s3's
+// methods, is an *ObjectError wrapping a sentinel or the cause.
+//
 // # Layout in the store
 //
 // The archive lives entirely in the store; the host keeps no state. For

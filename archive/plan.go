@@ -45,12 +45,19 @@ type Base struct {
 	GTIDs    *binlog.GTIDSet
 }
 
-// PlanOptions configures Plan.
+// PlanOptions configures MakePlan. Target is required; MakePlan checks
+// the options before it reads the store.
 type PlanOptions struct {
-	Base   Base
+	// Base is the state the replay starts from. Zero means the start of
+	// the archive.
+	Base Base
+	// Target is where the replay stops; exactly one of its fields must be
+	// set. Zero is an error of MakePlan.
 	Target Target
-	// Identities decrypt objects Plan must look into (the file holding the
+	// Identities decrypt objects MakePlan must look into (the file holding the
 	// target, when the manifest alone does not give the exact position).
+	// Zero (an empty list) means such an object fails with ErrDecrypt when
+	// it is encrypted.
 	Identities []string
 }
 
@@ -120,8 +127,8 @@ func ParseTime(s string) (time.Time, error) {
 // chain (ErrGap, ErrFork, naming the missing file), a target the archive
 // does not reach yet and a target the base is already past (ErrTarget).
 func MakePlan(ctx context.Context, s Store, opts *PlanOptions) (*Plan, error) {
-	if opts == nil {
-		return nil, errors.New("archive: Plan needs a target")
+	if err := opts.check(); err != nil {
+		return nil, err
 	}
 	m, err := LoadManifest(ctx, s)
 	if err != nil {
@@ -141,8 +148,13 @@ type planner struct {
 	o   *PlanOptions
 }
 
-func (p *planner) plan() (*Plan, error) {
-	t := p.o.Target
+// check refuses options without exactly one target, or with a base
+// given both as a position and as a GTID set.
+func (o *PlanOptions) check() error {
+	if o == nil {
+		return fmt.Errorf("%w: MakePlan needs a target", ErrBadOptions)
+	}
+	t := o.Target
 	n := 0
 	if !t.Time.IsZero() {
 		n++
@@ -154,8 +166,15 @@ func (p *planner) plan() (*Plan, error) {
 		n++
 	}
 	if n != 1 {
-		return nil, errors.New("archive: Plan needs exactly one target: time, GTID set or position")
+		return fmt.Errorf("%w: MakePlan needs exactly one target: time, GTID set or position", ErrBadOptions)
 	}
+	if !o.Base.Position.IsZero() && o.Base.GTIDs != nil {
+		return fmt.Errorf("%w: base: give a position or a GTID set, not both", ErrBadOptions)
+	}
+	return nil
+}
+
+func (p *planner) plan() (*Plan, error) {
 	i0, start, err := p.start()
 	if err != nil {
 		return nil, err

@@ -14,13 +14,15 @@ import (
 // RestoreOptions configures Restore. The zero value (or nil) restores
 // unencrypted archives silently, refusing to replace existing files.
 type RestoreOptions struct {
-	// Identities decrypt encrypted objects.
+	// Identities decrypt encrypted objects. Zero (an empty list) means an
+	// encrypted object fails with ErrDecrypt.
 	Identities []string
 	// Overwrite replaces files of the plan that already exist in the
-	// directory; false refuses them (fs.ErrExist) before anything is
-	// fetched.
+	// directory. Zero means such files are refused (fs.ErrExist) before
+	// anything is fetched.
 	Overwrite bool
-	// Logger receives one record per file restored; nil discards them.
+	// Logger receives one record per file restored. Zero (nil) means the
+	// records are discarded.
 	Logger *slog.Logger
 }
 

@@ -35,10 +35,10 @@ type RetentionPolicy struct {
 // before anything is deleted.
 func ApplyRetention(ctx context.Context, s Store, pol *RetentionPolicy) ([]*Record, error) {
 	if pol == nil || pol.KeepLast <= 0 && pol.MaxAge <= 0 {
-		return nil, errors.New("archive: retention needs KeepLast or MaxAge")
+		return nil, fmt.Errorf("%w: retention needs KeepLast or MaxAge", ErrBadOptions)
 	}
 	if pol.Base.Position.IsZero() && pol.Base.GTIDs == nil {
-		return nil, errors.New("archive: retention needs the latest base backup position")
+		return nil, fmt.Errorf("%w: retention needs the latest base backup position", ErrBadOptions)
 	}
 	m, err := LoadManifest(ctx, s)
 	if err != nil {

@@ -72,13 +72,6 @@ func ValidName(name string) bool {
 	return true
 }
 
-func checkName(op, name string) error {
-	if !ValidName(name) {
-		return fmt.Errorf("%w: %s %q", ErrBadName, op, name)
-	}
-	return nil
-}
-
 // SizedReader returns a reader of r that fails with ErrSize when r holds
 // more or fewer than size bytes (size < 0: any number), never returns bytes
 // past size, and stops with ctx's error once ctx is done: what a Store's

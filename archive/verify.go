@@ -11,10 +11,11 @@ import (
 // VerifyOptions configures Verify. The zero value (or nil) verifies
 // unencrypted archives silently.
 type VerifyOptions struct {
-	// Identities decrypt encrypted objects.
+	// Identities decrypt encrypted objects. Zero (an empty list) means an
+	// encrypted object fails with ErrDecrypt.
 	Identities []string
 	// Logger receives one record per file verified (level Error when it
-	// fails); nil discards them.
+	// fails). Zero (nil) means the records are discarded.
 	Logger *slog.Logger
 }
 

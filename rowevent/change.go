@@ -2,10 +2,11 @@ package rowevent
 
 import (
 	"fmt"
-	"github.com/binlogkit/binlogkit/internal/jsonstr"
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/binlogkit/binlogkit/internal/jsonstr"
 
 	"github.com/binlogkit/binlogkit/binlog"
 )
@@ -81,42 +82,53 @@ type Change struct {
 // column names.
 type ChangeOptions struct {
 	// PositionalNames names columns "@1", "@2", … when the table map does
-	// not know their names, instead of failing with ErrNoColumnNames.
+	// not know their names, instead of failing with ErrNoColumnNames. Zero
+	// means an event without column names fails with ErrNoColumnNames.
 	PositionalNames bool
 }
 
 // AppendChangeJSON appends the change record of row i of rows, located by
 // c, to dst, without a trailing newline. See Change for the record's keys
-// and value types. It fails with ErrNoTable when rows has no table map,
-// ErrNoColumnNames when column names are unknown (see ChangeOptions), and
-// an error when i is out of range or an image does not match the table.
+// and value types. It fails with an *Error wrapping ErrNoTable when rows
+// has no table map, ErrNoColumnNames when column names are unknown (see
+// ChangeOptions), ErrBadRows when i is out of range or an image does not
+// match the table, and binlog.ErrUndecodable (with the column) when a value
+// could not be decoded.
 //
 // It is pure: no I/O, no clock; everything it uses is an argument.
 func AppendChangeJSON(dst []byte, c *Change, rows *binlog.Rows, i int, opts *ChangeOptions) ([]byte, error) {
-	if rows.Table == nil {
-		return dst, ErrNoTable
-	}
-	if i < 0 || i >= len(rows.Rows) {
-		return dst, fmt.Errorf("rowevent: row %d of a rows event with %d rows", i, len(rows.Rows))
+	if rows == nil || rows.Table == nil {
+		return dst, &Error{Row: i, Err: ErrNoTable}
 	}
 	tm := rows.Table
+	fail := func(col string, err error) *Error {
+		return &Error{Schema: tm.Schema, Table: tm.Table, Row: i, Column: col, Err: err}
+	}
+	if i < 0 || i >= len(rows.Rows) {
+		return dst, fail("", fmt.Errorf("%w: row %d of a rows event with %d rows", ErrBadRows, i, len(rows.Rows)))
+	}
 	positional := opts != nil && opts.PositionalNames
 	if !tm.HasNames && !positional {
-		return dst, fmt.Errorf("%w: %s.%s", ErrNoColumnNames, tm.Schema, tm.Table)
+		return dst, fail("", ErrNoColumnNames)
 	}
 	row := &rows.Rows[i]
 	for _, img := range [][]binlog.Value{row.Before, row.After} {
 		if img != nil && len(img) != len(tm.Columns) {
-			return dst, fmt.Errorf("rowevent: %s.%s: row image has %d columns, table map %d", tm.Schema, tm.Table, len(img), len(tm.Columns))
+			return dst, fail("", fmt.Errorf("%w: row image has %d columns, table map %d", ErrBadRows, len(img), len(tm.Columns)))
 		}
 		for j := range img {
 			if img[j].Kind() == binlog.KindUndecodable {
 				// Never a record with a made-up value (null) in its place.
-				return dst, fmt.Errorf("rowevent: %s.%s: column %d: %w", tm.Schema, tm.Table, j+1, binlog.ErrUndecodable)
+				name := tm.Columns[j].Name
+				if name == "" {
+					name = "@" + strconv.Itoa(j+1)
+				}
+				return dst, fail(name, binlog.ErrUndecodable)
 			}
 		}
 	}
 
+	start := len(dst)
 	dst = append(dst, `{"op":`...)
 	var keyImg []binlog.Value
 	switch rows.Kind {
@@ -130,7 +142,7 @@ func AppendChangeJSON(dst []byte, c *Change, rows *binlog.Rows, i int, opts *Cha
 		dst = append(dst, `"delete"`...)
 		keyImg = row.Before
 	default:
-		return dst, fmt.Errorf("rowevent: unknown rows kind %d", rows.Kind)
+		return dst[:start], fail("", fmt.Errorf("%w: unknown rows kind %d", ErrBadRows, rows.Kind))
 	}
 	dst = append(dst, `,"database":`...)
 	dst = jsonstr.Append(dst, tm.Schema)

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"github.com/binlogkit/binlogkit/internal/jsonstr"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/binlogkit/binlogkit/internal/jsonstr"
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/google/go-cmp/cmp"

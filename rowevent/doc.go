@@ -25,6 +25,22 @@
 // Statements that are not row changes (the DDL that binlog2sql passes
 // through) are not this package's: see examples/binlog2sql.
 //
+// Options and ChangeOptions work as their zero value, and a nil pointer
+// means the zero value: each field's documentation says, in a sentence
+// that starts "Zero means", what its zero value does.
+//
+// Errors are sentinels (ErrNoTable, ErrNoColumnNames, ErrIncompleteImage,
+// ErrNoLiteral, ErrBadRows) for errors.Is, inside an *Error that carries
+// the table, the row's index in the event and the column, for errors.As.
+//
+// # Identifiers
+//
+// AppendIdent and Ident quote a name as the statements of this package
+// quote databases, tables and columns: `name`, a backquote doubled. This
+// package is binlogkit's public home of SQL identifiers and literals: a
+// program that writes SQL of its own around the statements (a USE, a
+// SAVEPOINT) quotes with them rather than with a copy of the rule.
+//
 // # Literals
 //
 // AppendLiteral and Literal write one value's literal, as the statements

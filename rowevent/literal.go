@@ -1,11 +1,7 @@
 package rowevent
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/binlogkit/binlogkit/binlog"
-	"github.com/binlogkit/binlogkit/internal/sqlquote"
 )
 
 // AppendLiteral appends the SQL literal of v to dst, as the statements of
@@ -27,20 +23,13 @@ import (
 //
 // A value with no SQL literal (absent, a partial JSON update, an
 // undecodable value, a NaN or infinite float) gives an error wrapping
-// ErrNoLiteral, and dst unchanged.
+// ErrNoLiteral, inside an *Error, and dst unchanged.
 func AppendLiteral(dst []byte, v binlog.Value, opts *Options) ([]byte, error) {
-	vopts := sqlquote.ValueOptions{TextLiterals: true}
-	if opts != nil {
-		vopts.JSONCast = opts.JSONCast
-		vopts.TextLiterals = !opts.HexStrings
-	}
+	vopts := valueOptions(opts)
 	start := len(dst)
-	dst, err := sqlquote.AppendValue(dst, v, &vopts)
+	dst, err := appendValue(dst, v, &vopts)
 	if err != nil {
-		if errors.Is(err, sqlquote.ErrNoLiteral) {
-			return dst[:start], fmt.Errorf("%w: %v", ErrNoLiteral, err)
-		}
-		return dst[:start], err
+		return dst[:start], &Error{Row: -1, Err: err}
 	}
 	return dst, nil
 }

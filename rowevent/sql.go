@@ -2,7 +2,6 @@ package rowevent
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -65,14 +64,13 @@ type builder struct {
 
 func appendSQL(dst []byte, rows *binlog.Rows, opts *Options, inverse bool) ([]byte, error) {
 	if rows == nil || rows.Table == nil {
-		return dst, ErrNoTable
+		return dst, &Error{Row: -1, Err: ErrNoTable}
 	}
 	b := &builder{tm: rows.Table}
 	if opts != nil {
 		b.opts = *opts
 	}
-	b.vopts.JSONCast = b.opts.JSONCast
-	b.vopts.TextLiterals = !b.opts.HexStrings
+	b.vopts = valueOptions(&b.opts)
 	if err := b.init(); err != nil {
 		return dst, err
 	}
@@ -81,36 +79,55 @@ func appendSQL(dst []byte, rows *binlog.Rows, opts *Options, inverse bool) ([]by
 	n := len(rows.Rows)
 	switch {
 	case rows.Kind == binlog.Insert && !inverse:
-		dst, err = b.inserts(dst, rows, func(i int) []binlog.Value { return rows.Rows[i].After }, false)
+		dst, err = b.inserts(dst, rows, func(i int) (int, []binlog.Value) { return i, rows.Rows[i].After }, false)
 	case rows.Kind == binlog.Delete && inverse:
-		dst, err = b.inserts(dst, rows, func(i int) []binlog.Value { return rows.Rows[n-1-i].Before }, true)
+		dst, err = b.inserts(dst, rows, func(i int) (int, []binlog.Value) { return n - 1 - i, rows.Rows[n-1-i].Before }, true)
 	case rows.Kind == binlog.Delete && !inverse:
 		for i := 0; i < n && err == nil; i++ {
-			dst, err = b.delete(dst, rows.Rows[i].Before, nil)
+			if dst, err = b.delete(dst, rows.Rows[i].Before, nil); err != nil {
+				err = b.fail(i, err)
+			}
 		}
 	case rows.Kind == binlog.Insert && inverse:
 		for i := n - 1; i >= 0 && err == nil; i-- {
-			dst, err = b.delete(dst, rows.Rows[i].After, nil)
+			if dst, err = b.delete(dst, rows.Rows[i].After, nil); err != nil {
+				err = b.fail(i, err)
+			}
 		}
 	case rows.Kind == binlog.Update && !inverse:
 		for i := 0; i < n && err == nil; i++ {
 			r := rows.Rows[i]
-			dst, err = b.update(dst, r.Before, r.After, r.Before, nil)
+			if dst, err = b.update(dst, r.Before, r.After, r.Before, nil); err != nil {
+				err = b.fail(i, err)
+			}
 		}
 	case rows.Kind == binlog.Update && inverse:
 		for i := n - 1; i >= 0 && err == nil; i-- {
 			r := rows.Rows[i]
 			// SET the before image on the columns the after image holds;
 			// locate the row by the after image (the key may have changed).
-			dst, err = b.update(dst, r.After, r.Before, r.After, r.Before)
+			if dst, err = b.update(dst, r.After, r.Before, r.After, r.Before); err != nil {
+				err = b.fail(i, err)
+			}
 		}
 	default:
-		err = fmt.Errorf("rowevent: unknown rows kind %v", rows.Kind)
+		err = b.fail(-1, fmt.Errorf("%w: unknown rows kind %v", ErrBadRows, rows.Kind))
 	}
 	if err != nil {
-		return dst[:start], fmt.Errorf("%s.%s: %w", b.tm.Schema, b.tm.Table, err)
+		return dst[:start], err
 	}
 	return dst, nil
+}
+
+// fail returns err, an error about row (-1: the whole event), as an *Error
+// placed in the event's table and row. A column's *Error keeps its column.
+func (b *builder) fail(row int, err error) *Error {
+	e, ok := err.(*Error)
+	if !ok {
+		e = &Error{Err: err}
+	}
+	e.Schema, e.Table, e.Row = b.tm.Schema, b.tm.Table, row
+	return e
 }
 
 func (b *builder) init() error {
@@ -125,7 +142,7 @@ func (b *builder) init() error {
 		name := tm.Columns[i].Name
 		if name == "" {
 			if !b.opts.PositionalNames {
-				return fmt.Errorf("%s.%s: %w", tm.Schema, tm.Table, ErrNoColumnNames)
+				return b.fail(-1, ErrNoColumnNames)
 			}
 			name = "@" + strconv.Itoa(i+1)
 		}
@@ -134,7 +151,7 @@ func (b *builder) init() error {
 	b.isKey = make([]bool, len(tm.Columns))
 	for _, k := range tm.PrimaryKey {
 		if k < 0 || k >= len(tm.Columns) {
-			return fmt.Errorf("rowevent: %s.%s: primary key column %d out of range", tm.Schema, tm.Table, k)
+			return b.fail(-1, fmt.Errorf("%w: primary key column %d out of range", ErrBadRows, k))
 		}
 		b.isKey[k] = true
 	}
@@ -146,12 +163,9 @@ func (b *builder) value(dst []byte, v binlog.Value, col int) ([]byte, error) {
 	if v.Kind() == binlog.KindJSONDiff {
 		return b.jsonDiff(dst, v, col), nil
 	}
-	dst, err := sqlquote.AppendValue(dst, v, &b.vopts)
+	dst, err := appendValue(dst, v, &b.vopts)
 	if err != nil {
-		if errors.Is(err, sqlquote.ErrNoLiteral) {
-			return dst, fmt.Errorf("column %s: %w: %v", b.names[col], ErrNoLiteral, err)
-		}
-		return dst, fmt.Errorf("column %s: %w", b.names[col], err)
+		return dst, columnErr(b.names[col], err)
 	}
 	return dst, nil
 }
@@ -180,16 +194,8 @@ func (b *builder) jsonDiff(dst []byte, v binlog.Value, col int) []byte {
 	return dst
 }
 
-// text appends s, UTF-8 text, as a literal: text unless Options.HexStrings
-// (or AppendText cannot), else as sqlquote.AppendCharsetString.
-func (b *builder) text(dst, s []byte) []byte {
-	if b.vopts.TextLiterals {
-		if d, ok := sqlquote.AppendText(dst, s, "utf8mb4"); ok {
-			return d
-		}
-	}
-	return sqlquote.AppendCharsetString(dst, s, "utf8mb4")
-}
+// text appends s, UTF-8 text, as a literal (appendUTF8).
+func (b *builder) text(dst, s []byte) []byte { return appendUTF8(dst, s, &b.vopts) }
 
 // end closes a statement, with the position comment when asked.
 func (b *builder) end(dst []byte) []byte {
@@ -223,8 +229,9 @@ func (b *builder) appendTail(dst []byte) []byte {
 	return append(dst, '\n')
 }
 
-// inserts writes INSERTs for the images img(0..len(rows.Rows)-1), batched.
-func (b *builder) inserts(dst []byte, rows *binlog.Rows, img func(int) []binlog.Value, inverse bool) ([]byte, error) {
+// inserts writes INSERTs for the images img(0..len(rows.Rows)-1), batched;
+// img also returns the index of the image's row in rows.Rows.
+func (b *builder) inserts(dst []byte, rows *binlog.Rows, img func(int) (int, []binlog.Value), inverse bool) ([]byte, error) {
 	n := len(rows.Rows)
 	if n == 0 {
 		return dst, nil
@@ -238,9 +245,9 @@ func (b *builder) inserts(dst []byte, rows *binlog.Rows, img func(int) []binlog.
 	var prefix []byte // INSERT INTO t (cols) VALUES (
 	inStmt := 0
 	for i := 0; i < n; i++ {
-		vals := img(i)
+		row, vals := img(i)
 		if len(vals) != len(b.names) {
-			return dst, fmt.Errorf("rowevent: row has %d values, table has %d columns", len(vals), len(b.names))
+			return dst, b.fail(row, fmt.Errorf("%w: row has %d values, table has %d columns", ErrBadRows, len(vals), len(b.names)))
 		}
 		rc = b.insertCols(rc[:0], vals, omitKey)
 		if inStmt > 0 && (inStmt == batch || !sameInts(rc, cols)) {
@@ -264,7 +271,7 @@ func (b *builder) inserts(dst []byte, rows *binlog.Rows, img func(int) []binlog.
 			}
 			var err error
 			if dst, err = b.value(dst, vals[c], c); err != nil {
-				return dst, err
+				return dst, b.fail(row, err)
 			}
 		}
 		dst = append(dst, ')')
@@ -335,7 +342,7 @@ func (b *builder) delete(dst []byte, img, alt []binlog.Value) ([]byte, error) {
 // values on the columns After holds, locate by After.
 func (b *builder) update(dst []byte, oldImg, newImg, whereImg, whereAlt []binlog.Value) ([]byte, error) {
 	if len(oldImg) != len(b.names) || len(newImg) != len(b.names) {
-		return dst, fmt.Errorf("rowevent: row images have %d and %d values, table has %d columns", len(oldImg), len(newImg), len(b.names))
+		return dst, fmt.Errorf("%w: row images have %d and %d values, table has %d columns", ErrBadRows, len(oldImg), len(newImg), len(b.names))
 	}
 	start := len(dst)
 	dst = append(dst, "UPDATE "...)
@@ -348,7 +355,7 @@ func (b *builder) update(dst []byte, oldImg, newImg, whereImg, whereAlt []binlog
 			if whereAlt != nil && ov.Kind() != binlog.KindAbsent {
 				// Inverse: the after image changed a column whose old
 				// value the before image lacks (binlog_row_image=MINIMAL).
-				return dst[:start], fmt.Errorf("column %s: %w: no before value to restore", b.names[i], ErrIncompleteImage)
+				return dst[:start], columnErr(b.names[i], fmt.Errorf("%w: no before value to restore", ErrIncompleteImage))
 			}
 			continue
 		}
@@ -423,7 +430,7 @@ func pick(img, alt []binlog.Value, i int) binlog.Value {
 // the package documentation for how each kind of column is compared.
 func (b *builder) where(dst []byte, img, alt []binlog.Value) ([]byte, error) {
 	if len(img) != len(b.names) || (alt != nil && len(alt) != len(b.names)) {
-		return dst, fmt.Errorf("rowevent: row has %d values, table has %d columns", len(img), len(b.names))
+		return dst, fmt.Errorf("%w: row has %d values, table has %d columns", ErrBadRows, len(img), len(b.names))
 	}
 	dst = append(dst, " WHERE "...)
 	if pk := b.tm.PrimaryKey; len(pk) > 0 && !b.opts.WhereAllColumns {
@@ -513,56 +520,18 @@ func (b *builder) where(dst []byte, img, alt []binlog.Value) ([]byte, error) {
 }
 
 // match writes the condition on column i that only the stored value v
-// meets: IS NULL; character strings compared as bytes; FLOAT and DOUBLE by
-// their exact value and, for a zero, its sign; others by =.
+// meets (AppendMatch).
 func (b *builder) match(dst []byte, v binlog.Value, i int) ([]byte, error) {
-	switch v.Kind() {
-	case binlog.KindString:
-		// Compare bytes, not characters: under the column's collation 'a'
-		// may equal 'A', 'à' or 'a ', and LIMIT 1 could pick another row.
-		// (MariaDB compares `v`=X'20' in the column's collation; the CAST
-		// makes it binary.)
-		dst = append(dst, "CAST("...)
-		dst = sqlquote.AppendIdent(dst, b.names[i])
-		dst = append(dst, " AS BINARY)="...)
-		c := binlog.Column{Collation: v.Collation()}
-		return sqlquote.AppendBinaryOperand(dst, v.Bytes(), c.Charset(), &b.vopts), nil
-	case binlog.KindFloat, binlog.KindDouble:
-		dst, err := b.cond(dst, v, i)
-		if err != nil || !isZero(v) || isNegZero(v) {
-			return dst, err
-		}
-		// = finds -0 too, which MySQL stores (MariaDB stores 0); a -0 is
-		// preferred in ORDER BY instead (where).
-		dst = append(dst, " AND "...)
-		dst = b.atan2(dst, i)
-		return append(dst, ">0"...), nil
-	}
-	return b.cond(dst, v, i)
+	return appendMatch(dst, b.names[i], v, &b.vopts)
 }
 
 // atan2 writes ATAN2(`col`,-1): pi for 0, -pi for -0.
-func (b *builder) atan2(dst []byte, i int) []byte {
-	dst = append(dst, "ATAN2("...)
-	dst = sqlquote.AppendIdent(dst, b.names[i])
-	return append(dst, ",-1)"...)
-}
+func (b *builder) atan2(dst []byte, i int) []byte { return appendAtan2(dst, b.names[i]) }
 
-// jsonMatch writes the comparison of column i with v, a MySQL JSON value:
-// `col`=CAST('…' AS JSON) with Options.JSONCast (MySQL compares JSON
-// values), else CAST(`col` AS BINARY)='…' (the text, as MariaDB stores
-// it).
+// jsonMatch writes the comparison of column i with v, a MySQL JSON value
+// (appendJSONMatch).
 func (b *builder) jsonMatch(dst []byte, v binlog.Value, i int) []byte {
-	if b.opts.JSONCast {
-		dst = sqlquote.AppendIdent(dst, b.names[i])
-		dst = append(dst, "=CAST("...)
-		dst = b.text(dst, v.Bytes())
-		return append(dst, " AS JSON)"...)
-	}
-	dst = append(dst, "CAST("...)
-	dst = sqlquote.AppendIdent(dst, b.names[i])
-	dst = append(dst, " AS BINARY)="...)
-	return sqlquote.AppendBinaryOperand(dst, v.Bytes(), "utf8mb4", &b.vopts)
+	return appendJSONMatch(dst, b.names[i], v, &b.vopts)
 }
 
 func isZero(v binlog.Value) bool {
@@ -580,19 +549,7 @@ func isNegZero(v binlog.Value) bool {
 }
 
 // cond writes `col`=literal or `col` IS NULL; FLOAT and DOUBLE literals
-// are exact (sqlquote.AppendCompared).
+// are exact (AppendKeyMatch).
 func (b *builder) cond(dst []byte, v binlog.Value, i int) ([]byte, error) {
-	dst = sqlquote.AppendIdent(dst, b.names[i])
-	if v.Kind() == binlog.KindNull {
-		return append(dst, " IS NULL"...), nil
-	}
-	dst = append(dst, '=')
-	if k := v.Kind(); k == binlog.KindFloat || k == binlog.KindDouble {
-		d, err := sqlquote.AppendCompared(dst, v, &b.vopts)
-		if err != nil {
-			return d, fmt.Errorf("column %s: %w: %v", b.names[i], ErrNoLiteral, err)
-		}
-		return d, nil
-	}
-	return b.value(dst, v, i)
+	return appendKeyMatch(dst, b.names[i], v, &b.vopts)
 }

@@ -8,6 +8,10 @@
 //	if err != nil { ... }
 //	a, err := archive.NewArchiver(&archive.Options{Store: store, ...})
 //
+// Options works as its zero value, but for Bucket, which is required:
+// each field's documentation says, in a sentence that starts "Zero means",
+// what its zero value does. Sizes are counted in bytes.
+//
 // Object names map to keys as Options.Prefix + name. Puts are atomic: an
 // object larger than Options.PartSize goes up as a multipart upload that
 // S3 shows only once complete (a failed one is aborted), and the size
@@ -19,7 +23,9 @@
 // Only the checksums an operation requires are sent or checked, since
 // many S3-compatible servers do not implement the newer ones.
 //
-// Errors wrap archive.ErrNotFound for a missing object, archive.ErrBadName
-// for a name that is not archive.ValidName, and archive.ErrSize for a Put
-// whose reader holds fewer or more bytes than the size given.
+// Every error of a Store method is an *archive.ObjectError naming the
+// operation and the object (for List, the prefix), wrapping
+// archive.ErrNotFound for a missing object, archive.ErrBadName for a name
+// that is not archive.ValidName, archive.ErrSize for a Put whose reader
+// holds fewer or more bytes than the size given, or the SDK's error.
 package s3

@@ -25,38 +25,48 @@ import (
 	"github.com/binlogkit/binlogkit/archive"
 )
 
-// Options configure a Store. Bucket is required; the zero value of
-// every other field is a useful default.
+// Options configure a Store. Bucket is required; the zero value of every
+// other field gives the default its documentation states. New checks the
+// options.
 type Options struct {
+	// Bucket is the bucket that holds the archive; it is required. Zero
+	// ("") is an error of New.
 	Bucket string
 	// Prefix is prepended to every object name ("archive/db1/"); List and
-	// the names it returns do not include it.
+	// the names it returns do not include it. Zero means object names are
+	// the keys.
 	Prefix string
 	// Endpoint is the URL of an S3-compatible server
-	// ("http://127.0.0.1:7070"); empty means AWS.
+	// ("http://127.0.0.1:7070"). Zero means AWS.
 	Endpoint string
-	// Region defaults to $AWS_REGION, then "us-east-1".
+	// Region is the bucket's region. Zero means $AWS_REGION, then
+	// $AWS_DEFAULT_REGION, then "us-east-1".
 	Region string
-	// AccessKeyID and SecretAccessKey (and SessionToken) default to
-	// $AWS_ACCESS_KEY_ID, $AWS_SECRET_ACCESS_KEY and $AWS_SESSION_TOKEN.
+	// AccessKeyID and SecretAccessKey (and SessionToken) are the
+	// credentials. Zero (an empty AccessKeyID) means $AWS_ACCESS_KEY_ID,
+	// $AWS_SECRET_ACCESS_KEY and $AWS_SESSION_TOKEN.
 	AccessKeyID, SecretAccessKey, SessionToken string
-	// VirtualHostStyle addresses buckets as bucket.host instead of the
-	// default host/bucket (path style, which S3-compatible servers expect).
+	// VirtualHostStyle addresses buckets as bucket.host. Zero means path
+	// style, host/bucket, which S3-compatible servers expect.
 	VirtualHostStyle bool
-	// PartSize is the size of multipart upload parts (default 16 MiB, at
-	// least 5 MiB); objects smaller than one part are sent in one request.
+	// PartSize is the size in bytes of multipart upload parts, at least
+	// 5 MiB (a smaller value is raised to it); objects smaller than one
+	// part are sent in one request. Zero (or a negative value) means
+	// 16 MiB.
 	PartSize int64
-	// Concurrency is the number of parts uploaded at once (default 2).
+	// Concurrency is the number of parts uploaded at once. Zero (or a
+	// negative value) means 2.
 	Concurrency int
 	// MaxAttempts is the number of tries of each request before giving
-	// up (default 6). Retries follow 5xx responses, throttling, connection
-	// resets and truncated responses.
+	// up. Retries follow 5xx responses, throttling, connection resets and
+	// truncated responses. Zero (or a negative value) means 6.
 	MaxAttempts int
 	// BaseBackoff and MaxBackoff bound the delay before a retry: a random
-	// duration up to min(MaxBackoff, BaseBackoff·2^attempt) (defaults
-	// 200 ms and 20 s).
+	// duration up to min(MaxBackoff, BaseBackoff·2^attempt). Zero (or a
+	// negative value) means 200 ms and 20 s, respectively.
 	BaseBackoff, MaxBackoff time.Duration
-	// HTTPClient replaces the default HTTP client.
+	// HTTPClient sends the requests. Zero (nil) means the AWS SDK's
+	// default client.
 	HTTPClient *http.Client
 }
 
@@ -81,7 +91,7 @@ var _ archive.Store = (*Store)(nil)
 // bucket or bad credentials show in the first request.
 func New(opts *Options) (*Store, error) {
 	if opts == nil || opts.Bucket == "" {
-		return nil, errors.New("archive/s3: New: no bucket")
+		return nil, fmt.Errorf("%w: archive/s3: New: no bucket", archive.ErrBadOptions)
 	}
 	o := *opts
 	if o.Region == "" {
@@ -92,7 +102,7 @@ func New(opts *Options) (*Store, error) {
 		o.SecretAccessKey = os.Getenv("AWS_SECRET_ACCESS_KEY")
 		o.SessionToken = os.Getenv("AWS_SESSION_TOKEN")
 	}
-	if o.PartSize == 0 {
+	if o.PartSize <= 0 {
 		o.PartSize = 16 << 20
 	}
 	o.PartSize = max(o.PartSize, manager.MinUploadPartSize)
@@ -207,19 +217,19 @@ func (s *Store) Put(ctx context.Context, name string, r io.Reader, size int64) e
 	})
 	if err != nil {
 		if errors.Is(err, archive.ErrSize) {
-			return fmt.Errorf("archive/s3: put %s: %w", name, archive.ErrSize)
+			return objErr("put", name, archive.ErrSize)
 		}
-		return fmt.Errorf("archive/s3: put %s: %w", name, err)
+		return objErr("put", name, err)
 	}
 	// The server got every byte we sent (Content-Length), but check the
 	// size of what it stored, unless a concurrent Put replaced it already
 	// (another ETag).
 	out, err := s.client.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.key(name))})
 	if err != nil {
-		return fmt.Errorf("archive/s3: put %s: checking the stored object: %w", name, err)
+		return objErr("put", name, fmt.Errorf("checking the stored object: %w", err))
 	}
 	if size := aws.ToInt64(out.ContentLength); size != body.n && (up.ETag == nil || aws.ToString(out.ETag) == aws.ToString(up.ETag)) {
-		return fmt.Errorf("archive/s3: put %s: stored %d bytes, sent %d", name, size, body.n)
+		return objErr("put", name, fmt.Errorf("stored %d bytes, sent %d", size, body.n))
 	}
 	return nil
 }
@@ -275,7 +285,7 @@ func (r *reader) resumeOrFail(err error) {
 	r.body.Close()
 	r.body = io.NopCloser(strings.NewReader(""))
 	if r.retries+1 >= r.s.attempts || r.ctx.Err() != nil || r.size < 0 {
-		r.err = fmt.Errorf("archive/s3: get %s at offset %d: %w", r.name, r.off, err)
+		r.err = objErr("get", r.name, fmt.Errorf("at offset %d: %w", r.off, err))
 		return
 	}
 	r.retries++
@@ -296,7 +306,7 @@ func (r *reader) resumeOrFail(err error) {
 	}
 	out, gerr := r.s.client.GetObject(r.ctx, in)
 	if gerr != nil {
-		r.err = fmt.Errorf("archive/s3: get %s at offset %d: %v; resuming: %w", r.name, r.off, err, gerr)
+		r.err = objErr("get", r.name, fmt.Errorf("at offset %d: %v; resuming: %w", r.off, err, gerr))
 		return
 	}
 	r.body = out.Body
@@ -304,7 +314,7 @@ func (r *reader) resumeOrFail(err error) {
 
 func (r *reader) Close() error {
 	if r.err == nil {
-		r.err = errors.New("archive/s3: read after Close")
+		r.err = objErr("get", r.name, errors.New("read after Close"))
 	}
 	return r.body.Close()
 }
@@ -331,7 +341,7 @@ func (s *Store) List(ctx context.Context, prefix string) ([]archive.ObjectInfo, 
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("archive/s3: list %q: %w", prefix, err)
+			return nil, objErr("list", prefix, err)
 		}
 		for _, o := range page.Contents {
 			name, ok := strings.CutPrefix(aws.ToString(o.Key), s.prefix)
@@ -352,15 +362,17 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 	}
 	_, err := s.client.DeleteObject(ctx, &awss3.DeleteObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.key(name))})
 	if err != nil {
-		if err := s.err("delete", name, err); errors.Is(err, archive.ErrNotFound) {
+		err := s.err("delete", name, err)
+		if errors.Is(err, archive.ErrNotFound) {
 			return nil
 		}
-		return fmt.Errorf("archive/s3: delete %s: %w", name, err)
+		return err
 	}
 	return nil
 }
 
-// err maps the SDK's not-found errors to archive.ErrNotFound.
+// err returns the *archive.ObjectError of op on name, mapping the SDK's
+// not-found errors to archive.ErrNotFound.
 func (s *Store) err(op, name string, err error) error {
 	var nk *types.NoSuchKey
 	var nf *types.NotFound
@@ -369,9 +381,9 @@ func (s *Store) err(op, name string, err error) error {
 	if errors.As(err, &nk) || errors.As(err, &nf) ||
 		(errors.As(err, &ae) && (ae.ErrorCode() == "NoSuchKey" || ae.ErrorCode() == "NotFound")) ||
 		(errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound && !isNoSuchBucket(err)) {
-		return fmt.Errorf("archive/s3: %s %s: %w", op, name, archive.ErrNotFound)
+		return objErr(op, name, archive.ErrNotFound)
 	}
-	return fmt.Errorf("archive/s3: %s %s: %w", op, name, err)
+	return objErr(op, name, err)
 }
 
 func isNoSuchBucket(err error) bool {
@@ -382,9 +394,15 @@ func isNoSuchBucket(err error) bool {
 
 func checkName(op, name string) error {
 	if !archive.ValidName(name) {
-		return fmt.Errorf("%w: %s %q", archive.ErrBadName, op, name)
+		return objErr(op, name, archive.ErrBadName)
 	}
 	return nil
+}
+
+// objErr returns the *archive.ObjectError of the Store method op on the
+// object name (for List, the prefix).
+func objErr(op, name string, err error) *archive.ObjectError {
+	return &archive.ObjectError{Object: name, Op: op, Err: err}
 }
 
 // countingReader counts the bytes read through it.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/binlog/live"
+	"github.com/binlogkit/binlogkit/internal/cliflag"
 	"github.com/binlogkit/binlogkit/internal/schemaload"
 	"github.com/go-mysql-org/go-mysql/client"
 )
@@ -46,7 +46,7 @@ func openInput(ctx context.Context, cfg *config, ropts *binlog.ReaderOptions) (i
 	if err != nil {
 		return nil, err
 	}
-	if paths, err = selectFiles(paths, cfg.startFile, cfg.stopFile); err != nil {
+	if paths, err = cliflag.SelectFiles(paths, cfg.startFile, cfg.stopFile); err != nil {
 		return nil, err
 	}
 	cr, err := binlog.OpenChain(paths, ropts)
@@ -106,7 +106,7 @@ func expandPaths(args []string) ([]string, error) {
 			}
 			paths = append(paths, p...)
 		case strings.HasSuffix(a, ".index"):
-			p, err := readIndex(a)
+			p, err := cliflag.ReadIndex(a)
 			if err != nil {
 				return nil, err
 			}
@@ -126,7 +126,7 @@ func dirFiles(dir string) ([]string, error) {
 		return nil, err
 	}
 	if len(idx) == 1 {
-		return readIndex(idx[0])
+		return cliflag.ReadIndex(idx[0])
 	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
@@ -143,50 +143,6 @@ func dirFiles(dir string) ([]string, error) {
 	}
 	slices.SortFunc(paths, func(a, b string) int { return binlog.CompareFileNames(filepath.Base(a), filepath.Base(b)) })
 	return paths, nil
-}
-
-func readIndex(path string) ([]string, error) {
-	paths, err := binlog.ReadIndex(path)
-	if err == nil && len(paths) == 0 {
-		err = fmt.Errorf("index %s lists no files", path)
-	}
-	return paths, err
-}
-
-// compressedExts are the suffixes binlog.Open recognizes for compressed
-// files; --start-file and --stop-file match names without them.
-var compressedExts = []string{".gz", ".lz4", ".xz", ".zst"}
-
-func matchesFile(path, name string) bool {
-	base := filepath.Base(path)
-	if path == name || base == name {
-		return true
-	}
-	for _, ext := range compressedExts {
-		if strings.TrimSuffix(base, ext) == name {
-			return true
-		}
-	}
-	return false
-}
-
-// selectFiles keeps the files from start to stop ("" = the first, the last).
-func selectFiles(paths []string, start, stop string) ([]string, error) {
-	from, to := 0, len(paths)-1
-	if start != "" {
-		from = slices.IndexFunc(paths, func(p string) bool { return matchesFile(p, start) })
-		if from < 0 {
-			return nil, fmt.Errorf("--start-file %s: not among the files given", start)
-		}
-	}
-	if stop != "" {
-		to = slices.IndexFunc(paths[from:], func(p string) bool { return matchesFile(p, stop) })
-		if to < 0 {
-			return nil, fmt.Errorf("--stop-file %s: not among the files from the start file on", stop)
-		}
-		to += from
-	}
-	return paths[from : to+1], nil
 }
 
 // liveInput reads a server's binlogs over the replication protocol.
@@ -226,12 +182,7 @@ func (l *liveInput) last(ev *binlog.Event) bool {
 }
 
 // serverAddr returns the go-mysql address of -h and -P.
-func (cfg *config) serverAddr() string {
-	if strings.HasPrefix(cfg.host, "/") {
-		return cfg.host
-	}
-	return net.JoinHostPort(cfg.host, strconv.FormatUint(uint64(cfg.port), 10))
-}
+func (cfg *config) serverAddr() string { return cliflag.HostPort(cfg.host, cfg.port) }
 
 // connect opens a client session to addr.
 func connect(addr, user, password string) (*client.Conn, error) {
@@ -360,24 +311,4 @@ func loadSchema(cfg *config) (binlog.StaticSchema, string, error) {
 		return fail(err)
 	}
 	return s, addr, nil
-}
-
-// parseDSN reads USER[:PASSWORD]@HOST[:PORT] or USER[:PASSWORD]@/socket;
-// hasPassword reports whether a ":" gave a password (maybe empty). Its
-// errors never show the password.
-func parseDSN(dsn string) (addr, user, password string, hasPassword bool, err error) {
-	at := strings.LastIndexByte(dsn, '@')
-	if at < 0 {
-		return "", "", "", false, errors.New("no @: want USER[:PASSWORD]@HOST[:PORT] or USER[:PASSWORD]@/path/to/socket (the value is not shown: it may hold a password)")
-	}
-	user, password, hasPassword = strings.Cut(dsn[:at], ":")
-	addr = dsn[at+1:]
-	switch {
-	case addr == "":
-		return "", "", "", false, fmt.Errorf("no host after the @ (user %q)", user)
-	case strings.HasPrefix(addr, "/"):
-	case !strings.Contains(addr, ":") || strings.HasSuffix(addr, "]"):
-		addr = net.JoinHostPort(strings.Trim(addr, "[]"), "3306")
-	}
-	return addr, user, password, hasPassword, nil
 }

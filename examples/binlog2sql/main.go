@@ -172,11 +172,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
 	"time"
 
-	"github.com/binlogkit/binlogkit/internal/secret"
+	"github.com/binlogkit/binlogkit/internal/cliflag"
 	"github.com/binlogkit/binlogkit/rowevent"
 )
 
@@ -236,11 +235,7 @@ func (cfg *config) live() bool { return cfg.host != "" && len(cfg.files) == 0 }
 func (cfg *config) useSchema() bool { return !cfg.noSchema && (cfg.host != "" || cfg.schemaDSN != "") }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	go func() {
-		<-ctx.Done()
-		stop() // a second Ctrl-C kills
-	}()
+	ctx, stop := cliflag.Interruptible(context.Background()) // a second Ctrl-C kills
 	code := mainContext(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
@@ -383,18 +378,11 @@ func parseFlags(args []string) (*config, error) {
 			return nil, errors.New("unknown flag -p... (not shown: it may hold a password); give the password with --password-file or MYSQL_PWD, or as -p PASSWORD")
 		}
 	}
-	// Flags may follow file names: parse, take the file, parse the rest.
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			break
-		}
-		cfg.files = append(cfg.files, args[0])
-		args = args[1:]
+	files, err := cliflag.ParseInterspersed(fs, args)
+	if err != nil {
+		return nil, err
 	}
+	cfg.files = files
 	switch {
 	case cfg.host == "" && len(cfg.files) == 0:
 		return nil, errors.New("no binlog FILE and no server (-h) given (usage: binlog2sql [flags] FILE...; -help lists the flags)")
@@ -418,39 +406,36 @@ func parseFlags(args []string) (*config, error) {
 		return nil, fmt.Errorf("--server-id %d: out of range", cfg.serverID)
 	}
 	cfg.backInterval = time.Duration(backInterval * float64(time.Second))
-	var err error
-	passwordArg := false
-	fs.Visit(func(f *flag.Flag) { passwordArg = passwordArg || f.Name == "p" || f.Name == "password" })
-	switch {
-	case passwordArg && passwordFile != "":
-		return nil, errors.New("give the password with -p or --password-file, not both")
-	case passwordArg:
-		cfg.warnings = append(cfg.warnings, "a password on the command line (-p) is visible to other users; use --password-file or MYSQL_PWD")
-	case passwordFile != "":
-		if cfg.password, err = secret.ReadFile("--password-file", passwordFile); err != nil {
-			return nil, err
-		}
-	default:
-		cfg.password = os.Getenv("MYSQL_PWD")
+	pw := cliflag.Password{Flag: "-p", Arg: cfg.password, File: passwordFile}
+	fs.Visit(func(f *flag.Flag) { pw.Given = pw.Given || f.Name == "p" || f.Name == "password" })
+	password, warning, err := pw.Resolve()
+	if err != nil {
+		return nil, err
+	}
+	cfg.password = password
+	if warning != "" {
+		cfg.warnings = append(cfg.warnings, warning)
 	}
 	if cfg.schemaDSN != "" {
-		var hasPassword bool
-		if cfg.schemaAddr, cfg.schemaUser, cfg.schemaPassword, hasPassword, err = parseDSN(cfg.schemaDSN); err != nil {
+		d, err := cliflag.ParseDSN(cfg.schemaDSN)
+		if err != nil {
 			return nil, fmt.Errorf("--schema-dsn: %w", err)
 		}
+		cfg.schemaAddr, cfg.schemaUser, cfg.schemaPassword = d.Addr, d.User, d.Password
+		hasPassword := d.HasPassword
 		if hasPassword && cfg.schemaPassword != "" {
 			cfg.warnings = append(cfg.warnings, "a password in --schema-dsn is visible to other users; leave it out (USER@HOST): the password of -u (--password-file, MYSQL_PWD) is used")
 		} else if !hasPassword {
 			cfg.schemaPassword = cfg.password
 		}
 	}
-	if cfg.loc, err = parseZone(tz); err != nil {
+	if cfg.loc, err = cliflag.ParseZone(tz, time.UTC); err != nil {
 		return nil, fmt.Errorf("--tz: %w", err)
 	}
-	if cfg.startTime, err = parseTime(startDT, cfg.loc); err != nil {
+	if cfg.startTime, err = cliflag.ParseTime(startDT, cfg.loc); err != nil {
 		return nil, fmt.Errorf("--start-datetime: %w", err)
 	}
-	if cfg.stopTime, err = parseTime(stopDT, cfg.loc); err != nil {
+	if cfg.stopTime, err = cliflag.ParseTime(stopDT, cfg.loc); err != nil {
 		return nil, fmt.Errorf("--stop-datetime: %w", err)
 	}
 	for t := range cfg.sqlTypes {
@@ -463,41 +448,4 @@ func parseFlags(args []string) (*config, error) {
 		}
 	}
 	return cfg, nil
-}
-
-// parseZone reads --tz: "UTC", "Local", an IANA name or a fixed offset
-// "+08:00" / "-0330".
-func parseZone(s string) (*time.Location, error) {
-	switch {
-	case s == "" || strings.EqualFold(s, "UTC"):
-		return time.UTC, nil
-	case strings.EqualFold(s, "Local"):
-		return time.Local, nil
-	case s[0] == '+' || s[0] == '-':
-		for _, layout := range []string{"-07:00", "-0700", "-07"} {
-			if t, err := time.Parse(layout, s); err == nil {
-				_, off := t.Zone()
-				return time.FixedZone(s, off), nil
-			}
-		}
-		return nil, fmt.Errorf("bad offset %q (want +hh:mm)", s)
-	}
-	return time.LoadLocation(s)
-}
-
-// parseTime reads a datetime flag: RFC 3339 with an offset, or
-// "2006-01-02 15:04:05" (or "2006-01-02") in loc.
-func parseTime(s string, loc *time.Location) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
-	}
-	for _, layout := range []string{"2006-01-02 15:04:05.999999", "2006-01-02T15:04:05.999999", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("bad time %q (want \"2006-01-02 15:04:05\" or RFC 3339)", s)
 }

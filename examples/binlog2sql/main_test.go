@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/internal/cliflag"
 	"github.com/binlogkit/binlogkit/internal/testserver"
 	"github.com/google/go-cmp/cmp"
 )
@@ -149,14 +150,14 @@ func TestSelectFiles(t *testing.T) {
 			t.Errorf("%s: mismatch (-want +got):\n%s", arg, diff)
 		}
 	}
-	got, err = selectFiles(names[:3], "b.000010", "b.000011")
+	got, err = cliflag.SelectFiles(names[:3], "b.000010", "b.000011")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(names[1:3], got); diff != "" {
 		t.Errorf("selectFiles: mismatch (-want +got):\n%s", diff)
 	}
-	if _, err := selectFiles(names[:3], "b.000010", "b.000009"); err == nil {
+	if _, err := cliflag.SelectFiles(names[:3], "b.000010", "b.000009"); err == nil {
 		t.Error("stop before start: no error")
 	}
 	if binlog.CompareFileNames("b.999999", "b.1000000") >= 0 {

@@ -5,14 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/flashback"
-	"github.com/binlogkit/binlogkit/internal/sqlquote"
 	"github.com/binlogkit/binlogkit/internal/sqlscript"
 	"github.com/binlogkit/binlogkit/rowevent"
 )
@@ -43,7 +41,7 @@ func runContext(ctx context.Context, cfg *config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	events, stop := prefetch(&historyInput{input: src, h: schema.history}, cfg.live())
+	events, stop := prefetch(src, cfg.live())
 	defer stop()
 	r := &runner{cfg: cfg, schema: schema, loc: cfg.loc, out: rowevent.AppendHeader(nil)}
 	if r.loc == nil {
@@ -228,7 +226,11 @@ func (r *runner) event(ev *binlog.Event) error {
 		if err := r.abandon(ev); err != nil {
 			return err
 		}
-		r.tx.start, r.tx.gtid = ev.Offset, gtidString(p)
+		r.tx.start, r.tx.gtid = ev.Offset, ""
+		if !p.Anonymous || p.MariaDB {
+			// An anonymous MySQL GTID gives no GTID to the comments.
+			r.tx.gtid = p.String()
+		}
 		// MariaDB: BEGIN is implied, unless the group is one statement.
 		r.tx.open = p.MariaDB && !p.Standalone()
 	case *binlog.Query:
@@ -236,7 +238,7 @@ func (r *runner) event(ev *binlog.Event) error {
 	case *binlog.XID:
 		r.commit()
 	case *binlog.XAPrepare:
-		r.xaPrepare(ev, fmt.Sprintf("x'%x',x'%x',%d", p.GTRID, p.BQUAL, p.FormatID), p.OnePhase)
+		r.xaPrepare(ev, p.XAID(), p.OnePhase)
 	case *binlog.Rows:
 		return r.rows(ev, p)
 	}
@@ -264,10 +266,11 @@ func (r *runner) query(ev *binlog.Event, p *binlog.Query) error {
 	case binlog.TxXAEnd:
 		// XA PREPARE follows: the transaction ends there.
 	case binlog.TxXAPrepare:
-		r.xaPrepare(ev, xidOf(p.Query), false)
+		xid, _ := p.XAID()
+		r.xaPrepare(ev, xid, false)
 	case binlog.TxXACommit, binlog.TxXARollback:
 		// The second phase: a group of its own.
-		xid := xidOf(p.Query)
+		xid, _ := p.XAID()
 		prep, ok := r.xa[xid]
 		delete(r.xa, xid)
 		if ok && c == binlog.TxXARollback {
@@ -309,7 +312,7 @@ func (r *runner) passThrough(ev *binlog.Event, p *binlog.Query) error {
 	if _, err := sqlscript.Check(q); err != nil {
 		return fmt.Errorf("%s: statement %s: %w", at(ev), abbrev(q), err)
 	}
-	if p.Schema != "" && p.Schema != r.curDB && !isDatabaseDDL(q) {
+	if p.Schema != "" && p.Schema != r.curDB && !p.IsDatabaseDDL() {
 		// USE only where needed: CREATE DATABASE must not follow a USE of
 		// the database it creates.
 		r.out = sqlscript.AppendUse(r.out, "USE", p.Schema)
@@ -459,7 +462,7 @@ func (r *runner) abandon(ev *binlog.Event) error {
 func (r *runner) savepoint(ev *binlog.Event, p *binlog.Query, c binlog.TxControl) error {
 	// Without BEGIN: the transaction started before the range.
 	r.tx.open = true
-	name := savepointName(p.Query)
+	name, _ := p.Savepoint()
 	i := r.tx.findSave(name)
 	switch c {
 	case binlog.TxSavepoint:
@@ -481,11 +484,11 @@ func (r *runner) savepoint(ev *binlog.Event, p *binlog.Query, c binlog.TxControl
 				return nil
 			}
 			return fmt.Errorf("%s: ROLLBACK TO %s undoes row changes of the range (from %s on), but its SAVEPOINT is before the range; start the range at the start of the transaction (its GTID or BEGIN)",
-				at(ev), quoteName(name), r.tx.first)
+				at(ev), rowevent.Ident(name), r.tx.first)
 		}
 		if r.fw != nil && r.tx.saves[i].rows.offset != 0 {
 			return fmt.Errorf("%s: the rows event at %s lies between SAVEPOINT %s and this ROLLBACK TO %s: the server undid its changes to transactional tables and kept those to non-transactional ones, and the binlog does not say which tables are which, so --flashback cannot invert it; narrow the range or the tables to leave this transaction out",
-				at(ev), r.tx.saves[i].rows, quoteName(name), quoteName(name))
+				at(ev), r.tx.saves[i].rows, rowevent.Ident(name), rowevent.Ident(name))
 		}
 		r.tx.saves = r.tx.saves[:i+1]
 	}
@@ -514,12 +517,9 @@ func appendSavepoint(dst []byte, c binlog.TxControl, name string) []byte {
 	default:
 		dst = append(dst, "SAVEPOINT "...)
 	}
-	dst = sqlquote.AppendIdent(dst, name)
+	dst = rowevent.AppendIdent(dst, name)
 	return append(dst, ";\n"...)
 }
-
-// quoteName quotes a savepoint name for messages.
-func quoteName(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
 
 // xaPrepare ends the first phase of an XA transaction (or the whole of
 // it, onePhase): its rows are written as a committed transaction; xid is
@@ -535,49 +535,6 @@ func (r *runner) xaPrepare(ev *binlog.Event, xid string, onePhase bool) {
 		delete(r.xa, xid)
 	}
 	r.commit()
-}
-
-// savepointName returns the savepoint of SAVEPOINT name, ROLLBACK TO
-// [SAVEPOINT] name or RELEASE SAVEPOINT name: the statement's last
-// identifier (as servers write them: SAVEPOINT `sp`, ROLLBACK TO `sp`).
-func savepointName(q string) string {
-	q = strings.TrimRight(strings.TrimSpace(q), "; \t\r\n")
-	if strings.HasSuffix(q, "`") {
-		// `name`, with `` for a backquote in it.
-		var b []byte
-		for i := len(q) - 2; i >= 0; i-- {
-			if q[i] == '`' {
-				if i > 0 && q[i-1] == '`' {
-					b = append(b, '`')
-					i--
-					continue
-				}
-				slices.Reverse(b)
-				return string(b)
-			}
-			b = append(b, q[i])
-		}
-	}
-	return q[strings.LastIndexAny(q, " \t\r\n/")+1:]
-}
-
-// xidOf returns the xid of an XA COMMIT, XA ROLLBACK or XA PREPARE
-// statement (what follows the verb, as servers write it: hex strings) in
-// the form run gives the xid of an XA_PREPARE event: lower case, without
-// spaces.
-func xidOf(q string) string {
-	f := strings.Fields(q)
-	for i := 0; i+1 < len(f); i++ {
-		if !strings.EqualFold(f[i], "XA") {
-			continue
-		}
-		switch strings.ToUpper(f[i+1]) {
-		case "COMMIT", "ROLLBACK", "PREPARE":
-			rest := strings.ToLower(strings.Join(f[i+2:], ""))
-			return strings.TrimSuffix(strings.TrimSuffix(rest, ";"), "onephase")
-		}
-	}
-	return ""
 }
 
 // timed reports whether the datetime flags apply to ev: events of
@@ -622,19 +579,3 @@ func (cfg *config) selected(r *binlog.Rows) bool {
 
 // listed reports whether l names table db.t, as "t" or "db.t".
 func listed(l listFlag, db, t string) bool { return l[t] || l[db+"."+t] }
-
-// gtidString returns the GTID of the position comments: binlog's text of
-// it, "" for an anonymous MySQL GTID.
-func gtidString(g *binlog.GTID) string {
-	if g.Anonymous && !g.MariaDB {
-		return ""
-	}
-	return g.String()
-}
-
-// isDatabaseDDL reports whether q creates, drops or alters a database, and
-// so must not run after USE of that database.
-func isDatabaseDDL(q string) bool {
-	f := strings.Fields(strings.ToUpper(q))
-	return len(f) >= 2 && (f[0] == "CREATE" || f[0] == "DROP" || f[0] == "ALTER") && (f[1] == "DATABASE" || f[1] == "SCHEMA")
-}

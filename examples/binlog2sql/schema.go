@@ -18,8 +18,11 @@ import (
 // leaves a table map whose column count differs from the definition as the
 // binlog wrote it, instead of failing. A FULL binlog then keeps its own
 // names for a table altered since; a MINIMAL or NO_LOG one has no names
-// for it, and run says why (namesError). No event is dropped: the history
-// is fed by historyInput, not schemahistory.Track.
+// for it, and run says why (namesError). No event is dropped: Observe
+// (binlog.SchemaTracker) only applies the input's DDL statements to the
+// history, as the Reader (or the live stream) decodes them, in the
+// prefetch goroutine: the table map after an ALTER TABLE is resolved with
+// the altered definition.
 type readerSchema struct {
 	history    *schemahistory.History
 	server     binlog.StaticSchema // nil without a server
@@ -27,12 +30,12 @@ type readerSchema struct {
 }
 
 var (
-	_ binlog.Schema         = (*readerSchema)(nil)
+	_ binlog.SchemaTracker  = (*readerSchema)(nil)
 	_ binlog.MismatchPolicy = (*readerSchema)(nil)
 )
 
 func newReaderSchema(server binlog.StaticSchema, addr string) *readerSchema {
-	return &readerSchema{history: schemahistory.New(), server: server, serverAddr: addr}
+	return &readerSchema{history: schemahistory.New(nil), server: server, serverAddr: addr}
 }
 
 // SkipSchemaMismatch implements binlog.MismatchPolicy: a definition that
@@ -48,22 +51,9 @@ func (s *readerSchema) Table(db, table string) (*binlog.TableInfo, error) {
 	return s.server.Table(db, table)
 }
 
-// historyInput feeds the DDL statements of the input to the history as
-// they are read, before the next event is decoded: the table map after an
-// ALTER TABLE is resolved with the altered definition. It runs in the
-// prefetch goroutine, as the Reader does.
-type historyInput struct {
-	input
-	h *schemahistory.History
-}
-
-func (in *historyInput) Next() (*binlog.Event, error) {
-	ev, err := in.input.Next()
-	if err == nil {
-		err = in.h.Apply(ev)
-	}
-	return ev, err
-}
+// Observe implements binlog.SchemaTracker: it applies the DDL statements
+// of the input to the history, and never drops an event.
+func (s *readerSchema) Observe(ev *binlog.Event) error { return s.history.Apply(ev) }
 
 // namesError explains an error of rowevent.ErrNoColumnNames for the rows
 // event ev of tm: why the names are unknown and what to pass.

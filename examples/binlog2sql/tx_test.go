@@ -131,29 +131,6 @@ func nextPos(t *testing.T, path, prefix string) int64 {
 	}
 }
 
-func TestSavepointName(t *testing.T) {
-	for q, want := range map[string]string{
-		"SAVEPOINT `sp`":                       "sp",
-		"ROLLBACK TO `a``b`":                   "a`b",
-		"/* c */ ROLLBACK WORK TO SAVEPOINT x": "x",
-		"RELEASE SAVEPOINT `x y` ;":            "x y",
-		"SAVEPOINT ````":                       "`",
-	} {
-		if got := savepointName(q); got != want {
-			t.Errorf("savepointName(%q) = %q, want %q", q, got, want)
-		}
-	}
-	for q, want := range map[string]string{
-		"XA COMMIT X'7878',X'',1":            "x'7878',x'',1",
-		"/* XA */ xa rollback X'7A', X'', 3": "x'7a',x'',3",
-		"XA COMMIT X'01',X'02',1 ONE PHASE":  "x'01',x'02',1",
-	} {
-		if got := xidOf(q); got != want {
-			t.Errorf("xidOf(%q) = %q, want %q", q, got, want)
-		}
-	}
-}
-
 // TestTransactionControl checks, on a real server, that the forward SQL
 // of transactions with savepoints, ROLLBACK TO, RELEASE SAVEPOINT,
 // ROLLBACK, XA and comments before the verbs reproduces the server's

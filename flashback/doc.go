@@ -8,6 +8,10 @@
 // its output at Close. Rows within an event are reversed by
 // rowevent.AppendInverse; the Writer reverses the events.
 //
+// Options works as its zero value, and a nil pointer means the zero
+// value: each field's documentation says, in a sentence that starts "Zero
+// means", what its zero value does.
+//
 // # Memory and disk
 //
 // The Writer keeps no SQL of the range in memory: each event's inverse SQL

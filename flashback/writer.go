@@ -16,22 +16,25 @@ import (
 // inverse SQL with rowevent's defaults, no header, without pauses, spooling
 // to os.TempDir().
 type Options struct {
-	// SQL tunes the statements (see rowevent.Options). Its Position is
-	// ignored: pass each event's position to WriteEvent.
+	// SQL tunes the statements (see rowevent.Options). Its Origin is
+	// ignored: pass each event's origin to WriteEvent. Zero means the
+	// defaults of rowevent.Options.
 	SQL rowevent.Options
-	// TempDir is the directory of the spool file; "" means os.TempDir().
+	// TempDir is the directory of the spool file. Zero means os.TempDir().
 	TempDir string
 	// Header writes rowevent.Header before the statements, so that the
-	// output applies as is through the mysql or mariadb client.
+	// output applies as is through the mysql or mariadb client. Zero means
+	// no header: the statements alone.
 	Header bool
 	// BatchSize, when positive, makes Close call AfterBatch each time at
 	// least BatchSize statements have been written since the last call
 	// (counted at event boundaries: an event is never split), after writing
 	// them and flushing the output if it has a Flush() error method (as
 	// bufio.Writer has). binlog2sql's --back-interval is BatchSize 1000 with
-	// an AfterBatch that sleeps.
+	// an AfterBatch that sleeps. Zero (or a negative value) means no
+	// batches: AfterBatch is never called.
 	BatchSize int
-	// AfterBatch is called after each batch; nil: no call.
+	// AfterBatch is called after each batch. Zero (nil) means no call.
 	AfterBatch func()
 }
 

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/binlogkit/binlogkit/binlog"
+	"github.com/binlogkit/binlogkit/flashback"
+	"github.com/binlogkit/binlogkit/internal/cliflag"
+)
+
+// inputPaths expands index files into the files they list and keeps those
+// from --start-file to --stop-file.
+func inputPaths(cfg *config) ([]string, error) {
+	var paths []string
+	for _, a := range cfg.files {
+		if !strings.HasSuffix(a, ".index") {
+			paths = append(paths, a)
+			continue
+		}
+		p, err := cliflag.ReadIndex(a)
+		if err != nil {
+			return nil, err
+		}
+		paths = append(paths, p...)
+	}
+	return cliflag.SelectFiles(paths, cfg.startFile, cfg.stopFile)
+}
+
+// selection is the flashback.Selection of the flags: --start-position in
+// the first file, --stop-position in the last.
+func (cfg *config) selection(paths []string) *flashback.Selection {
+	sel := &flashback.Selection{
+		StartTime:    cfg.startTime,
+		StopTime:     cfg.stopTime,
+		IncludeGTIDs: cfg.include,
+		ExcludeGTIDs: cfg.exclude,
+		Databases:    cfg.databases,
+		Tables:       cfg.tables,
+		Kinds:        cfg.kinds,
+	}
+	if cfg.startPos > 0 {
+		sel.Start = binlog.Position{File: binlog.LogName(paths[0]), Offset: cfg.startPos}
+	}
+	if cfg.stopPos > 0 {
+		sel.Stop = binlog.Position{File: binlog.LogName(paths[len(paths)-1]), Offset: cfg.stopPos}
+	}
+	return sel
+}

@@ -37,6 +37,12 @@ type Options struct {
 	// there is a first run, which starts where Files, Filter and Stream
 	// say; a file that is not a checkpoint of this log is an error.
 	CheckpointPath string
+	// Checkpoints, when not nil, keeps the checkpoint instead of a file
+	// (a key-value bucket, a table); setting it and CheckpointPath is an
+	// error. Zero means CheckpointPath, or, when that is empty too and the
+	// sink is a CheckpointSink, the sink itself, which stores each
+	// checkpoint with its batch's records.
+	Checkpoints CheckpointStore
 	// RequireCheckpoint makes a missing checkpoint file an error rather
 	// than a first run, for restarts that must resume (a mistyped path or
 	// a lost file would otherwise deliver everything again); false starts
@@ -92,8 +98,8 @@ func (o *Options) check() error {
 	if o.CheckpointEvery < 0 {
 		return fmt.Errorf("%w: negative CheckpointEvery %v", ErrInvalidOptions, o.CheckpointEvery)
 	}
-	if o.RequireCheckpoint && o.CheckpointPath == "" {
-		return fmt.Errorf("%w: RequireCheckpoint without a CheckpointPath", ErrInvalidOptions)
+	if o.Checkpoints != nil && o.CheckpointPath != "" {
+		return fmt.Errorf("%w: both Checkpoints and CheckpointPath", ErrInvalidOptions)
 	}
 	if len(o.Files) == 0 && o.Stream.Flavor != "" && o.Stream.Flavor != "mysql" && o.Stream.Flavor != "mariadb" {
 		return fmt.Errorf("%w: Stream.Flavor %q: want \"mysql\" or \"mariadb\"", ErrInvalidOptions, o.Stream.Flavor)
@@ -127,6 +133,10 @@ func Run(ctx context.Context, sink Sink, opts *Options) (err error) {
 	o := *opts // Run sets fields of its copy (Stream.Decode.Schema)
 	cfg := &o
 	r := &runner{ctx: ctx, cfg: cfg, m: cfg.Metrics, sink: sink}
+	r.store, r.withBatches, r.where = cfg.checkpointStore(sink)
+	if cfg.RequireCheckpoint && r.store == nil {
+		return fmt.Errorf("%w: RequireCheckpoint without a CheckpointPath, Checkpoints or CheckpointSink", ErrInvalidOptions)
+	}
 	r.flusher, _ = sink.(Flusher)
 	r.log = cfg.Logger
 	if r.log == nil {
@@ -175,6 +185,12 @@ type runner struct {
 	servers *binlog.ServerTracker
 	txr     *binlog.TxReader
 
+	store       CheckpointStore // where the checkpoint is kept, nil for nowhere
+	withBatches bool            // the sink stores the checkpoint with each batch
+	where       string          // store's name in errors and logs
+	extra       []byte          // the checkpoint's Extra as last marshaled
+	schemaDirty bool            // a statement passed since extra was made
+
 	log      *slog.Logger
 	maxTx    int64              // the TxReader's MaxBuffered, 0 for no bound
 	cp       *binlog.Checkpoint // last checkpoint loaded or reached
@@ -185,17 +201,17 @@ type runner struct {
 
 func (r *runner) open(ctx context.Context) error {
 	cfg := r.cfg
-	if cfg.CheckpointPath != "" {
-		cp, err := binlog.LoadCheckpoint(cfg.CheckpointPath)
+	if r.store != nil {
+		cp, err := r.store.LoadCheckpoint(ctx)
 		switch {
-		case err == nil:
+		case err == nil && cp != nil:
 			r.cp = cp
-		case errors.Is(err, fs.ErrNotExist) && !cfg.RequireCheckpoint:
+		case (err == nil || errors.Is(err, fs.ErrNotExist)) && !cfg.RequireCheckpoint:
 			// A first run.
-		case errors.Is(err, fs.ErrNotExist):
-			return &Error{Op: "checkpoint", Path: cfg.CheckpointPath, Err: ErrNoCheckpoint}
+		case err == nil || errors.Is(err, fs.ErrNotExist):
+			return &Error{Op: "checkpoint", Path: r.where, Err: ErrNoCheckpoint}
 		default:
-			return &Error{Op: "checkpoint", Path: cfg.CheckpointPath, Err: err}
+			return &Error{Op: "checkpoint", Path: r.where, Err: err}
 		}
 	}
 	var decode *binlog.ReaderOptions
@@ -209,11 +225,11 @@ func (r *runner) open(ctx context.Context) error {
 		if r.cp != nil && len(r.cp.Extra) > 0 {
 			var ex extraState
 			if err := json.Unmarshal(r.cp.Extra, &ex); err != nil {
-				return &Error{Op: "checkpoint", Path: cfg.CheckpointPath, Err: fmt.Errorf("%w: extra: %w", binlog.ErrBadCheckpoint, err)}
+				return &Error{Op: "checkpoint", Path: r.where, Err: fmt.Errorf("%w: extra: %w", binlog.ErrBadCheckpoint, err)}
 			}
 			if len(ex.Schema) > 0 {
 				if err := r.history.UnmarshalJSON(ex.Schema); err != nil {
-					return &Error{Op: "checkpoint", Path: cfg.CheckpointPath, Err: fmt.Errorf("%w: schema history: %w", binlog.ErrBadCheckpoint, err)}
+					return &Error{Op: "checkpoint", Path: r.where, Err: fmt.Errorf("%w: schema history: %w", binlog.ErrBadCheckpoint, err)}
 				}
 			}
 		}
@@ -253,7 +269,7 @@ func (r *runner) open(ctx context.Context) error {
 		}
 		r.stream, src = s, s
 	}
-	src = &tap{src: src, m: r.m}
+	src = &tap{src: src, m: r.m, dirty: &r.schemaDirty}
 	// Check that the log is the checkpoint's, before anything past the
 	// checkpoint is written, and learn who wrote it for the next one.
 	r.servers = binlog.TrackServer(src, r.cp)
@@ -275,7 +291,7 @@ func (r *runner) open(ctx context.Context) error {
 	r.txr = binlog.NewTxReader(src, topts)
 	r.maxTx = topts.MaxBuffered
 	if r.cp != nil {
-		r.log.Info("cdc: resuming from the checkpoint", "path", cfg.CheckpointPath, "position", r.cp.Position.String())
+		r.log.Info("cdc: resuming from the checkpoint", "store", r.where, "position", r.cp.Position.String())
 	} else {
 		r.log.Info("cdc: starting", "files", len(cfg.Files), "start", fopts.StartPosition.String())
 	}
@@ -303,15 +319,24 @@ func (r *runner) loop(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := r.writeTx(tx); err != nil {
+		var cp *binlog.Checkpoint
+		if !tx.Partial {
+			cp = r.txr.Checkpoint()
+			cp.Server = r.servers.Server(cp.Position.File)
+			if r.withBatches {
+				if err := r.setExtra(cp); err != nil {
+					return err
+				}
+			}
+		}
+		if err := r.writeTx(tx, cp); err != nil {
 			return err
 		}
 		if tx.Partial {
 			continue
 		}
 		r.m.txs.Add(1)
-		r.cp = r.txr.Checkpoint()
-		r.cp.Server = r.servers.Server(r.cp.Position.File)
+		r.cp = cp
 		r.dirty = true
 		r.m.setPosition(r.cp.Position.File, r.cp.Position.Offset)
 		if !tx.CommitTime.IsZero() {
@@ -329,12 +354,15 @@ func (r *runner) loop(ctx context.Context) error {
 }
 
 // writeTx hands the records of tx's rows events to the sink.
-func (r *runner) writeTx(tx *binlog.Tx) error {
+func (r *runner) writeTx(tx *binlog.Tx, cp *binlog.Checkpoint) error {
 	if tx.Chunk == 0 {
 		r.txIndex = 0
 	}
 	b := &r.batch
 	*b = Batch{Begin: tx.Begin, End: tx.End, CommitTime: tx.CommitTime, Partial: tx.Partial, Chunk: tx.Chunk, Records: b.Records[:0]}
+	if r.withBatches {
+		b.Checkpoint = cp
+	}
 	c := rowevent.Change{CommitTime: tx.CommitTime}
 	if tx.Partial {
 		c.CommitTime = time.Time{}
@@ -405,40 +433,66 @@ func (r *runner) flushAndSave() error {
 		}
 	}
 	r.lastSave = r.now()
-	if !r.dirty || r.cfg.CheckpointPath == "" || r.cp == nil {
+	if !r.dirty || r.store == nil || r.cp == nil {
 		return nil
 	}
-	if r.history != nil {
+	if r.withBatches {
+		// Stored with the batches already.
+		r.dirty = false
+		return nil
+	}
+	if err := r.setExtra(r.cp); err != nil {
+		return err
+	}
+	if err := r.store.SaveCheckpoint(context.WithoutCancel(r.ctx), r.cp); err != nil {
+		return &Error{Op: "checkpoint", Path: r.where, Position: r.cp.Position, Err: err}
+	}
+	r.dirty = false
+	r.m.saves.Add(1)
+	r.log.Debug("cdc: checkpoint saved", "store", r.where, "position", r.cp.Position.String())
+	return nil
+}
+
+// setExtra sets the checkpoint's Extra to the schema history, marshaled
+// again only when a statement other than transaction control passed since
+// the last time (only DDL changes the history).
+func (r *runner) setExtra(cp *binlog.Checkpoint) error {
+	if r.history == nil {
+		return nil
+	}
+	if r.extra == nil || r.schemaDirty {
 		schema, err := r.history.MarshalJSON()
 		if err != nil {
 			return err
 		}
-		r.cp.Extra, err = json.Marshal(extraState{Schema: schema})
-		if err != nil {
+		if r.extra, err = json.Marshal(extraState{Schema: schema}); err != nil {
 			return err
 		}
+		r.schemaDirty = false
 	}
-	if err := binlog.SaveCheckpoint(r.cfg.CheckpointPath, r.cp); err != nil {
-		return &Error{Op: "checkpoint", Path: r.cfg.CheckpointPath, Position: r.cp.Position, Err: err}
-	}
-	r.dirty = false
-	r.m.saves.Add(1)
-	r.log.Debug("cdc: checkpoint saved", "path", r.cfg.CheckpointPath, "position", r.cp.Position.String())
+	cp.Extra = r.extra
 	return nil
 }
 
-// tap counts the source's events and notes heartbeats (caught up: lag 0).
+// tap counts the source's events, notes heartbeats (caught up: lag 0) and
+// statements that may have changed the schema history.
 type tap struct {
-	src binlog.Source
-	m   *Metrics
+	src   binlog.Source
+	m     *Metrics
+	dirty *bool
 }
 
 func (t *tap) Next() (*binlog.Event, error) {
 	ev, err := t.src.Next()
 	if err == nil {
 		t.m.events.Add(1)
-		if _, ok := ev.Payload.(*binlog.Heartbeat); ok {
+		switch p := ev.Payload.(type) {
+		case *binlog.Heartbeat:
 			t.m.lagMicros.Store(0)
+		case *binlog.Query:
+			if !p.Control().IsControl() {
+				*t.dirty = true
+			}
 		}
 	}
 	return ev, err

@@ -47,6 +47,11 @@ type Batch struct {
 	Partial bool
 	// Chunk counts the chunks of a transaction from 0.
 	Chunk int
+	// Checkpoint is the checkpoint after this batch when the sink is a
+	// CheckpointSink that keeps it (see there), to store with the records
+	// in one transaction; nil otherwise and for all but the last chunk of
+	// a partial transaction.
+	Checkpoint *binlog.Checkpoint
 	// Records are the row changes, in log order. A transaction that the
 	// filter emptied has none (the sink is still called, so that the
 	// checkpoint advances; it may ignore the batch).

@@ -91,6 +91,7 @@ var rank = map[string]int{
 	"binlog/live":          2,
 	"binlog/schemahistory": 2,
 	"binlog/binlogtest":    2,
+	"binlog/stats":         2,
 	"rowevent":             3,
 	"flashback":            4,
 	"anonymize":            4,

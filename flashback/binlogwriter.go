@@ -70,11 +70,17 @@ var ErrNoFormat = errors.New("flashback: no format description: call SetFormat f
 // GTID_MODE=ON accept it).
 //
 // Each transaction's inverse is encoded to a spool file as it arrives and
-// read back, last first, at Close: memory is that of the largest
-// transaction, whatever the length of the range.
+// read back, last first, at Close, which copies its events to the outputs
+// with only their positions and checksums recomputed
+// (binlog.Encoder.WriteRaw): memory is that of the largest transaction,
+// whatever the length of the range. A rows event read without values
+// (binlog.ReaderOptions.SkipRowValues: Rows.Rows is nil, Raw is there) is
+// inverted from its bytes: its row images, split by binlog.SplitRowImages,
+// reordered and swapped, never decoded; a rows event with values is
+// encoded from them. Both give the same bytes.
 type BinlogWriter struct {
-	dst        io.Writer
-	opts       BinlogOptions
+	dst     io.Writer
+	opts    BinlogOptions
 	format  *binlog.Event             // the outputs' format description event
 	spoolFD *binlog.FormatDescription // format of the spool: the source's, without checksums
 	crc     bool                      // the outputs have checksums

@@ -99,7 +99,6 @@ type Selector struct {
 	sel   Selection
 	tap   *tap
 	txr   *binlog.TxReader
-	start binlog.Position // sel.Start with its file resolved
 	sum   summer
 	err   error
 	// images holds the row images of the rows events read without values

@@ -98,6 +98,8 @@ var rank = map[string]int{
 	"archive":              4,
 	"binlog/cdc":           4,
 	"archive/s3":           5,
+	"binlog/cdc/audit":     5,
+	"binlog/cdc/natssink":  5,
 }
 
 // TestImportsPointDown checks that no public package imports a package

@@ -6,8 +6,14 @@
 // against package binlog. It does not import binlog, so that binlog's own
 // tests can use it.
 //
-// The public binlog Encoder (flashback issue) will write real files; this
-// package stays for input a correct encoder must refuse to write.
+// Well-formed files (tables of any column type, transactions, GTIDs,
+// compressed payloads, rotations) are written by the public package
+// binlog/binlogtest, on top of the binlog Encoder; tests outside package
+// binlog should use it. This package stays, deliberately, for two things
+// binlogtest cannot do: input a correct encoder refuses to write or a
+// server never logs (sizes and lengths that lie, invalid tags, bombs,
+// events out of their usual order), and the internal tests of package
+// binlog itself, which cannot import binlogtest (it imports binlog).
 package testbinlog
 
 import (

@@ -12,7 +12,8 @@ import (
 	"github.com/binlogkit/binlogkit/internal/sqllex"
 )
 
-// StmtKind is a set of statement kinds for FilterOptions.Kinds: a bitmask.
+// StmtKind is a statement kind, as Query.Statement returns it, or a set of
+// kinds (a bitmask) for FilterOptions.Kinds.
 type StmtKind uint8
 
 // Statement kinds. A rows event is an insert, update or delete; a Query
@@ -540,7 +541,7 @@ func (f *Filter) processQuery(ev *Event, q *Query) {
 		}
 		return
 	}
-	kind, db, table := classifyQuery(queryVerb(q), q)
+	kind, db, table := q.Statement()
 	keep := f.kindSelected(kind) && f.stmtSelected(db, table) || ctl == TxXACommit || ctl == TxXARollback
 	if keep {
 		f.deliverHead()
@@ -730,26 +731,23 @@ func (l *stmtScanner) name() (db, table string) {
 	return "", t
 }
 
-// queryVerb returns the statement's leading keyword(s) in upper case:
-// "BEGIN", "COMMIT", "XA START", "START TRANSACTION", "CREATE", ...
-func queryVerb(q *Query) string {
+// Statement classifies the statement of q as FilterOptions.Kinds and the
+// database and table criteria see it. kind is StmtInsert (INSERT and
+// REPLACE), StmtUpdate, StmtDelete, StmtDDL (CREATE, ALTER, DROP, RENAME,
+// TRUNCATE of tables, databases, indexes, views, routines, triggers,
+// events, ...) or StmtOther (GRANT, CREATE USER, SET PASSWORD, CALL, ...,
+// and transaction control, which Control tells apart).
+//
+// table is the table the statement acts on: for CREATE/ALTER/DROP TABLE,
+// TRUNCATE, RENAME TABLE, CREATE/DROP INDEX ... ON, and statement-based
+// INSERT, REPLACE, UPDATE and DELETE, the first table it names; "" when it
+// names none. db is that table's database when the statement qualifies
+// it, the database created, altered or dropped for CREATE/ALTER/DROP
+// DATABASE, and else the default database (q.Schema). The text is read as
+// Control reads it; names come with their quotes undone.
+func (q *Query) Statement() (kind StmtKind, db, table string) {
 	l := newStmtScanner(q.Query, sqllex.ModeOf(q.SQLMode))
-	w := l.word()
-	switch w {
-	case "XA", "START":
-		if w2 := l.word(); w2 != "" {
-			return w + " " + w2
-		}
-	}
-	return w
-}
-
-// classifyQuery returns the kind of a statement and the table it acts on
-// (table "" when it names none; db then is the database it creates, drops
-// or alters, or its default database).
-func classifyQuery(verb string, q *Query) (kind StmtKind, db, table string) {
-	l := newStmtScanner(q.Query, sqllex.ModeOf(q.SQLMode))
-	l.word() // the verb
+	verb := l.word()
 	kind = StmtOther
 	switch verb {
 	case "INSERT", "REPLACE":

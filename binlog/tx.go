@@ -334,8 +334,9 @@ const (
 //   - MariaDB: GTID (BEGIN is implied) ... XID|COMMIT|ROLLBACK, or, with
 //     FL_STANDALONE, one statement that ends the group;
 //   - no GTIDs: BEGIN ... XID|COMMIT|ROLLBACK, and any other statement
-//     is a group by itself; rows events outside BEGIN (which servers do not
-//     write) open a group that the next XID or COMMIT ends.
+//     is a group by itself, with the INTVAR, RAND and USER_VAR events
+//     before it (its context); rows events outside BEGIN (which servers do
+//     not write) open a group that the next XID or COMMIT ends.
 //
 // An XA_PREPARE event ends the group of an XA transaction's first phase;
 // its "XA COMMIT" arrives later as a group of its own.
@@ -385,7 +386,16 @@ func (t *txTracker) step(ev *Event) txStep {
 		}
 		t.open = false
 		return stepCommit
-	case *TableMap, *Rows, *RowsQuery, *IntVar, *Rand, *UserVar, *TransactionPayload:
+	case *IntVar, *Rand, *UserVar:
+		if !t.open {
+			// The context of the next statement, which, without a BEGIN
+			// before them, is an autocommitted statement ending the group
+			// (MySQL 5.0 logs INTVAR, INSERT and no BEGIN).
+			t.open, t.begun = true, false
+			return stepStart
+		}
+		return stepBody
+	case *TableMap, *Rows, *RowsQuery, *TransactionPayload:
 		if !t.open {
 			t.open, t.begun = true, true
 			return stepStart

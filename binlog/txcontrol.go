@@ -12,7 +12,8 @@ import (
 // the one classification of transaction control in binlogkit: the
 // transaction reader, the filter, flashback, the archive's scanner and the
 // example tools all ask Query.Control rather than look at the text
-// themselves.
+// themselves. Query.Statement classifies the other statements (DDL,
+// statement-based DML) in the same way.
 type TxControl uint8
 
 const (

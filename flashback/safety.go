@@ -3,7 +3,6 @@ package flashback
 import (
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/binlogkit/binlogkit/binlog"
 )
@@ -100,33 +99,8 @@ func shortStmt(s string) string {
 }
 
 // statementKind returns the kind of a statement (binlog.StmtDDL,
-// StmtInsert, StmtUpdate, StmtDelete or StmtOther) as binlog's filter
-// classifies it. binlog exports no classifier of its own yet, so the
-// filter is asked, one kind at a time, whether it keeps the statement:
-// the one classification stays in binlog. Statements are rare in a
-// row-based log, so the cost does not matter.
+// StmtInsert, StmtUpdate, StmtDelete or StmtOther) as binlog classifies it.
 func statementKind(q *binlog.Query) binlog.StmtKind {
-	ev := &binlog.Event{Header: binlog.Header{Type: binlog.QueryEvent}, Payload: q}
-	for _, k := range []binlog.StmtKind{binlog.StmtDDL, binlog.StmtInsert, binlog.StmtUpdate, binlog.StmtDelete} {
-		f, err := binlog.NewFilter(&oneEvent{ev: ev}, &binlog.FilterOptions{Kinds: k})
-		if err != nil {
-			continue
-		}
-		if got, err := f.Next(); err == nil && got == ev {
-			return k
-		}
-	}
-	return binlog.StmtOther
-}
-
-// oneEvent is a Source of one event.
-type oneEvent struct{ ev *binlog.Event }
-
-func (o *oneEvent) Next() (*binlog.Event, error) {
-	if o.ev == nil {
-		return nil, io.EOF
-	}
-	ev := o.ev
-	o.ev = nil
-	return ev, nil
+	k, _, _ := q.Statement()
+	return k
 }

@@ -96,11 +96,11 @@ func (s *Selection) filterOptions() *binlog.FilterOptions {
 // through a binlog.Filter and a binlog.TxReader: memory is that of the
 // largest transaction.
 type Selector struct {
-	sel   Selection
-	tap   *tap
-	txr   *binlog.TxReader
-	sum   summer
-	err   error
+	sel Selection
+	tap *tap
+	txr *binlog.TxReader
+	sum summer
+	err error
 	// images holds the row images of the rows events read without values
 	// of the last transaction taken, from pool.
 	images map[*binlog.Event]*binlog.RowImages

@@ -177,6 +177,13 @@ func (c *Collector) Add(ev *binlog.Event) {
 			c.touch(p.Table.Schema + "." + p.Table.Table)
 			c.inTx(ev, size)
 		}
+	case *binlog.IntVar, *binlog.Rand, *binlog.UserVar:
+		// The context of the next statement: it opens the group of an
+		// autocommitted statement logged without BEGIN (MySQL 5.0).
+		if !c.tx.active {
+			c.startTx(ev)
+		}
+		c.inTx(ev, size)
 	case *binlog.FormatDescription, *binlog.Rotate, *binlog.PreviousGTIDs, *binlog.GTIDList,
 		*binlog.BinlogCheckpoint, *binlog.Stop, *binlog.StartEncryption, *binlog.Incident:
 		// Outside transactions.
@@ -224,17 +231,20 @@ func (c *Collector) addQuery(ev *binlog.Event, q *binlog.Query, size int64, bk *
 			return
 		}
 	}
-	// A statement.
-	kind := KindStatement
-	if ctl == binlog.TxNone && isDDL(ev) {
-		kind = KindDDL
-	}
-	c.addTable(q.Schema, "", kind, 0, size)
+	// A statement: DDL, statement-based DML or another one, counted under
+	// the table it names (its database when it names none), as
+	// binlog.Query.Statement classifies it.
+	sk, db, table := q.Statement()
+	kind := statementKind(sk)
+	c.addTable(db, table, kind, 0, size)
 	standalone := !c.tx.active || !c.tx.sawBegin
 	if !c.tx.active {
 		c.startTx(ev)
 	}
 	c.inTx(ev, size)
+	if table != "" && kind != KindStatement {
+		c.touch(db + "." + table)
+	}
 	if kind == KindDDL {
 		if bk != nil {
 			bk.DDL++
@@ -244,7 +254,8 @@ func (c *Collector) addQuery(ev *binlog.Event, q *binlog.Query, size int64, bk *
 				Position:  binlog.Position{File: ev.File, Offset: ev.Offset},
 				GTID:      c.tx.gtid,
 				Time:      ev.Header.Time().UTC(),
-				Database:  q.Schema,
+				Database:  db,
+				Table:     table,
 				Statement: cut(q.Query, c.o.MaxStatement),
 			})
 		} else {
@@ -256,27 +267,19 @@ func (c *Collector) addQuery(ev *binlog.Event, q *binlog.Query, size int64, bk *
 	}
 }
 
-// isDDL asks binlog.Filter, the home of statement classification, whether
-// the statement of ev is DDL.
-func isDDL(ev *binlog.Event) bool {
-	f, err := binlog.NewFilter(&single{ev: ev}, &binlog.FilterOptions{Kinds: binlog.StmtDDL})
-	if err != nil {
-		return false
+// statementKind names the kind of a statement.
+func statementKind(k binlog.StmtKind) string {
+	switch k {
+	case binlog.StmtDDL:
+		return KindDDL
+	case binlog.StmtInsert:
+		return KindInsertStatement
+	case binlog.StmtUpdate:
+		return KindUpdateStatement
+	case binlog.StmtDelete:
+		return KindDeleteStatement
 	}
-	got, err := f.Next()
-	return err == nil && got == ev
-}
-
-// single is a Source of one event.
-type single struct{ ev *binlog.Event }
-
-func (s *single) Next() (*binlog.Event, error) {
-	ev := s.ev
-	if ev == nil {
-		return nil, io.EOF
-	}
-	s.ev = nil
-	return ev, nil
+	return KindStatement
 }
 
 func cut(s string, n int) string {

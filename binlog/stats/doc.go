@@ -21,8 +21,11 @@
 // package classifies them: a GTID event or BEGIN opens a group, an XID event,
 // COMMIT, ROLLBACK or XA PREPARE closes it, and a statement outside a group
 // (or right after a GTID without BEGIN, as MySQL logs DDL) is a group of its
-// own (see binlog.Query.Control). Statements are classified (DDL or not) by
-// binlog.Filter; statement text is never parsed here.
+// own (see binlog.Query.Control); so is a statement preceded by the INTVAR,
+// RAND or USER_VAR events of its context, as MySQL 5.0 logs autocommitted
+// statements. Statements are classified (DDL, statement-based insert,
+// update or delete, other) and credited to the table they name by
+// binlog.Query.Statement; statement text is never parsed here.
 //
 // Rows are counted from decoded rows events, or, when the events were read
 // with binlog.ReaderOptions.SkipRowValues (much faster), from the row image

@@ -63,16 +63,24 @@ type File struct {
 
 // Kinds of Table entries and of RowsEvent.
 const (
-	KindInsert    = "insert"
-	KindUpdate    = "update"
-	KindDelete    = "delete"
-	KindDDL       = "ddl"
-	KindStatement = "statement" // any other statement: statement-based DML, GRANT, ...
+	KindInsert = "insert"
+	KindUpdate = "update"
+	KindDelete = "delete"
+	KindDDL    = "ddl"
+	// Statement-based INSERT (and REPLACE), UPDATE and DELETE: Query
+	// events, whose rows are not in the log.
+	KindInsertStatement = "insert-statement"
+	KindUpdateStatement = "update-statement"
+	KindDeleteStatement = "delete-statement"
+	KindStatement       = "statement" // any other statement: GRANT, CALL, SAVEPOINT, ...
 )
 
 // Table counts the events of one kind on one table. Rows events count under
-// their table; statements under their default database with an empty
-// table name.
+// their table. Statements count under the table they name and its
+// database, as binlog.Query.Statement finds them (a DDL or a
+// statement-based DML on a table); those that name no table (CREATE
+// DATABASE, CREATE PROCEDURE, GRANT, ...) under their database, or their
+// default database, with an empty table name.
 type Table struct {
 	Database string `json:"database"`
 	Table    string `json:"table"`
@@ -137,7 +145,11 @@ type DDL struct {
 	Position binlog.Position `json:"position"`
 	GTID     string          `json:"gtid,omitempty"`
 	Time     time.Time       `json:"time"`
-	// Database is the statement's default database.
+	// Database and Table are what the statement acts on, as
+	// binlog.Query.Statement finds them: the table it names and its
+	// database, or, with Table empty, the database it creates, alters or
+	// drops, or else its default database.
 	Database  string `json:"database"`
+	Table     string `json:"table,omitempty"`
 	Statement string `json:"statement"`
 }

@@ -24,7 +24,6 @@ type bruteForce struct {
 	biggestAt     binlog.Position
 	txs           int64
 	dropped       int
-	old           bool // a binlog of version 1 to 3
 }
 
 // count reads src's events; it stops at the first error, which it returns.
@@ -42,10 +41,6 @@ func count(src binlog.Source) (*bruteForce, error) {
 			continue
 		}
 		b.events++
-		if fd, ok := ev.Payload.(*binlog.FormatDescription); ok && fd.BinlogVersion < 4 {
-			// Before MySQL 5.0 statements are not grouped as TxReader groups them.
-			b.old = true
-		}
 		if ev.PayloadIndex == 0 {
 			b.bytes += int64(ev.Header.EventSize)
 		}
@@ -82,12 +77,9 @@ func rowsPerTable(s *stats.Stats) map[string]int64 {
 	return m
 }
 
-// check compares s with a direct count over paths.
-//
-// strictTx also compares the number of transactions with TxReader's (not on
-// old statement-based samples: TxReader groups a statement-based log without
-// BEGIN differently, see bug33029-slave-relay-bin.000001).
-func check(t *testing.T, paths []string, skipValues, strictTx bool) *stats.Stats {
+// check compares the statistics of paths with a direct count over them,
+// and their transactions with binlog.TxReader's.
+func check(t *testing.T, paths []string, skipValues bool) *stats.Stats {
 	t.Helper()
 	open := func(skip bool) *binlog.ChainReader {
 		cr, err := binlog.OpenChain(paths, &binlog.ReaderOptions{SkipRowValues: skip})
@@ -124,12 +116,12 @@ func check(t *testing.T, paths []string, skipValues, strictTx bool) *stats.Stats
 	if len(s.Buckets) > 120 {
 		t.Errorf("%d buckets, more than the default 120", len(s.Buckets))
 	}
-	if werr == nil && !want.old {
+	if werr == nil {
 		if terr := biggestTx(want, open(false)); terr == nil && want.txs > 0 {
 			if len(s.Biggest) == 0 {
 				t.Fatalf("no biggest transaction; TxReader found %d bytes at %s", want.biggest, want.biggestAt)
 			}
-			if strictTx && s.Transactions != want.txs {
+			if s.Transactions != want.txs {
 				t.Errorf("%d transactions; TxReader: %d", s.Transactions, want.txs)
 			}
 			if s.Biggest[0].Bytes != want.biggest {
@@ -145,7 +137,7 @@ func TestWorkload(t *testing.T) {
 	srv := testserver.Start(t, nil)
 	run := workload.Record(t, srv, 14, &workload.Options{Transactions: 300})
 	for _, skip := range []bool{false, true} {
-		s := check(t, run.Paths, skip, true)
+		s := check(t, run.Paths, skip)
 		if s.Rows == 0 || s.Transactions == 0 {
 			t.Errorf("rows %d, transactions %d: the workload has more", s.Rows, s.Transactions)
 		}
@@ -175,12 +167,17 @@ func TestDDLAndBuckets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := check(t, paths, false, true)
+	s := check(t, paths, false)
 	if len(s.DDL) != 3 {
 		t.Fatalf("DDL = %+v, want 3 statements", s.DDL)
 	}
 	if !strings.HasPrefix(s.DDL[2].Statement, "ALTER TABLE") || s.DDL[2].GTID == "" {
 		t.Errorf("last DDL %+v", s.DDL[2])
+	}
+	for i, want := range [][2]string{{"d", ""}, {"d", "t"}, {"d", "t"}} {
+		if got := [2]string{s.DDL[i].Database, s.DDL[i].Table}; got != want {
+			t.Errorf("DDL %d (%s) on %q, want %q", i, s.DDL[i].Statement, got, want)
+		}
 	}
 	if s.Inserts != 2 || s.Updates != 2 || s.Deletes != 1 {
 		t.Errorf("inserts, updates, deletes = %d, %d, %d; want 2, 2, 1", s.Inserts, s.Updates, s.Deletes)
@@ -229,8 +226,69 @@ func TestSharedBinlogs(t *testing.T) {
 		}
 		n++
 		t.Run(strings.ReplaceAll(path[len(dir)+1:], "/", "_"), func(t *testing.T) {
-			check(t, []string{path}, false, false)
+			check(t, []string{path}, false)
 		})
 	}
 	t.Logf("%d samples", n)
+}
+
+// TestStatements: statements count under the table they name, by kind,
+// and an INTVAR opens the group of the autocommitted statement after it.
+func TestStatements(t *testing.T) {
+	var evs []*binlog.Event
+	off := int64(4)
+	add := func(p binlog.Payload) {
+		evs = append(evs, &binlog.Event{
+			Header: binlog.Header{Timestamp: 1700000000, EventSize: 10, LogPos: uint32(off + 10)},
+			File:   "b.000001", Offset: off, NextPos: off + 10, Payload: p,
+		})
+		off += 10
+	}
+	q := func(s string) *binlog.Query { return &binlog.Query{Query: s, Schema: "d"} }
+	add(&binlog.IntVar{Type: 2, Value: 1})
+	add(q("INSERT INTO o.t VALUES (NULL)"))
+	add(q("UPDATE t SET a = 1"))
+	add(q("DELETE FROM t"))
+	add(q("CREATE TABLE x.y (a INT)"))
+	add(q("CREATE DATABASE n"))
+	add(q("GRANT ALL ON *.* TO u"))
+	add(q("BEGIN"))
+	add(q("REPLACE INTO t VALUES (1)"))
+	add(q("COMMIT"))
+	var txs []stats.Tx
+	c, err := stats.NewCollector(&stats.Options{OnTx: func(tx *stats.Tx) { txs = append(txs, *tx) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range evs {
+		c.Add(ev)
+	}
+	s := c.Stats()
+	type entry struct{ db, table, kind string }
+	got := map[entry]int64{}
+	for _, tb := range s.Tables {
+		got[entry{tb.Database, tb.Table, tb.Kind}] += tb.Events
+	}
+	want := map[entry]int64{
+		{"o", "t", stats.KindInsertStatement}: 1,
+		{"d", "t", stats.KindUpdateStatement}: 1,
+		{"d", "t", stats.KindDeleteStatement}: 1,
+		{"x", "y", stats.KindDDL}:             1,
+		{"n", "", stats.KindDDL}:              1,
+		{"d", "", stats.KindStatement}:        1, // GRANT; BEGIN and COMMIT are not counted per table
+		{"d", "t", stats.KindInsertStatement}: 1,
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("tables mismatch (-want +got):\n%s", d)
+	}
+	if s.Transactions != 7 || len(txs) != 7 {
+		t.Fatalf("%d transactions (%d reported), want 7", s.Transactions, len(txs))
+	}
+	if first := txs[0]; first.Begin.Offset != 4 || first.Events != 2 || first.Bytes != 20 ||
+		!cmp.Equal(first.Tables, []string{"o.t"}) {
+		t.Errorf("first group %+v, want the INTVAR and the INSERT on o.t", first)
+	}
+	if len(s.DDL) != 2 || s.DDL[0].Database != "x" || s.DDL[0].Table != "y" || s.DDL[1].Database != "n" {
+		t.Errorf("DDL = %+v", s.DDL)
+	}
 }

@@ -39,9 +39,10 @@ func (s *Stats) WriteText(w io.Writer) error {
 		p("%d\t%s\t%s\t%s\t%s.%s\t%s\t%d\t%d\n", i+1, r.Position, r.GTID, fmtTime(r.Time), r.Database, r.Table,
 			r.Kind, r.Rows, r.Bytes)
 	}
-	p("\nDDL\tPOSITION\tGTID\tTIME\tDATABASE\tSTATEMENT\n")
+	p("\nDDL\tPOSITION\tGTID\tTIME\tDATABASE\tTABLE\tSTATEMENT\n")
 	for i, d := range s.DDL {
-		p("%d\t%s\t%s\t%s\t%s\t%s\n", i+1, d.Position, d.GTID, fmtTime(d.Time), d.Database, oneLine(d.Statement))
+		p("%d\t%s\t%s\t%s\t%s\t%s\t%s\n", i+1, d.Position, d.GTID, fmtTime(d.Time), d.Database, d.Table,
+			oneLine(d.Statement))
 	}
 	if s.DDLOmitted > 0 {
 		p("…\t%d more\n", s.DDLOmitted)

@@ -14,13 +14,13 @@ import (
 
 // TestBigBinlog checks, on the benchmark binlog, that the overview answers
 // with the whole log counted in under 2 s after start-up, and that the
-// process stays under 128 MB. It uses the cached benchmark binlog (59 MB
-// here; BenchBinlog generates one when none is cached).
+// process stays under 128 MB, on a benchmark binlog of at least 86 MB
+// (the size the issue names; BenchBinlog makes it once and caches it).
 func TestBigBinlog(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
 	}
-	path, size := testserver.BenchBinlog(t, 50<<20)
+	path, size := testserver.BenchBinlog(t, 86<<20)
 	bin := testserver.BuildCommand(t, ".")
 	cmd := exec.Command(bin, "--listen", "127.0.0.1:0", path)
 	stderr, err := cmd.StderrPipe()

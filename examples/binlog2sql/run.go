@@ -11,7 +11,6 @@ import (
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/flashback"
-	"github.com/binlogkit/binlogkit/internal/sqlscript"
 	"github.com/binlogkit/binlogkit/rowevent"
 )
 
@@ -308,27 +307,11 @@ func (r *runner) query(ev *binlog.Event, p *binlog.Query) error {
 // read otherwise (an unterminated quote or comment, a backslash command, a
 // leading client command word) is an error wrapping sqlscript.ErrUnsafe.
 func (r *runner) passThrough(ev *binlog.Event, p *binlog.Query) error {
-	q := strings.TrimSpace(p.Query)
-	if _, err := sqlscript.Check(q); err != nil {
-		return fmt.Errorf("%s: statement %s: %w", at(ev), abbrev(q), err)
+	out, err := rowevent.AppendQuery(r.out, p, &r.curDB)
+	if err != nil {
+		return fmt.Errorf("%s: statement %s: %w", at(ev), abbrev(strings.TrimSpace(p.Query)), err)
 	}
-	if p.Schema != "" && p.Schema != r.curDB && !p.IsDatabaseDDL() {
-		// USE only where needed: CREATE DATABASE must not follow a USE of
-		// the database it creates.
-		r.out = sqlscript.AppendUse(r.out, "USE", p.Schema)
-		r.out = append(r.out, ";\n"...)
-		r.curDB = p.Schema
-	}
-	var err error
-	if r.out, err = sqlscript.AppendStatement(r.out, q, ";", false); err != nil {
-		return err
-	}
-	if strings.Contains(strings.ToUpper(q), "SET") {
-		// It may set NAMES, time_zone or sql_mode (SET, SET STATEMENT,
-		// a statement-logged UPDATE ... SET is harmless): the literals
-		// that follow need the session of the header.
-		r.out = rowevent.AppendHeader(r.out)
-	}
+	r.out = out
 	return nil
 }
 

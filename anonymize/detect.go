@@ -4,6 +4,9 @@ import (
 	"net/netip"
 )
 
+// text is what the detectors read: a string, or bytes read in place.
+type text interface{ ~string | ~[]byte }
+
 // match is one detector match in a text: bytes [start, end).
 type match struct {
 	start, end int
@@ -31,7 +34,7 @@ func isAlnum(c byte) bool { return isDigit(c) || c|0x20 >= 'a' && c|0x20 <= 'z' 
 
 // findAll appends to ms the non-overlapping matches of the detectors in
 // set found in s, in order.
-func findAll(ms []match, s string, set detSet) []match {
+func findAll[T text](ms []match, s T, set detSet) []match {
 	if set == 0 {
 		return ms
 	}
@@ -70,7 +73,7 @@ func findAll(ms []match, s string, set detSet) []match {
 
 // numberAt looks for a digit-based match starting at i; IPv6 addresses
 // only at the start of a word.
-func numberAt(s string, i int, set detSet, wordStart bool) (match, bool) {
+func numberAt[T text](s T, i int, set detSet, wordStart bool) (match, bool) {
 	if wordStart && set.has(IPv6) {
 		if en, ok := ipv6At(s, i); ok {
 			return match{i, en, IPv6}, true
@@ -113,7 +116,7 @@ func numberAt(s string, i int, set detSet, wordStart bool) (match, bool) {
 		return match{i, j, MobileCN}, true
 	}
 	// With the country code and no '+' (a number in SQL or JSON).
-	if set.has(MobileCN) && n == 13 && s[i:i+3] == "861" && s[i+3] >= '3' && s[i+3] <= '9' {
+	if set.has(MobileCN) && n == 13 && s[i] == '8' && s[i+1] == '6' && s[i+2] == '1' && s[i+3] >= '3' && s[i+3] <= '9' {
 		return match{i, j, MobileCN}, true
 	}
 	return match{}, false
@@ -126,7 +129,7 @@ var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 const idCheckChars = "10X98765432"
 
 // idCheck returns the check character of the 17 digits d.
-func idCheck(d string) byte {
+func idCheck[T text](d T) byte {
 	sum := 0
 	for k := 0; k < 17; k++ {
 		sum += int(d[k]-'0') * idWeights[k]
@@ -135,7 +138,7 @@ func idCheck(d string) byte {
 }
 
 // validIDCard reports whether s is 17 digits and a right check character.
-func validIDCard(s string) bool {
+func validIDCard[T text](s T) bool {
 	if len(s) != 18 {
 		return false
 	}
@@ -153,7 +156,7 @@ func validIDCard(s string) bool {
 
 // luhnValid reports whether the digits of s (other bytes ignored) have a
 // valid Luhn sum.
-func luhnValid(s string) bool {
+func luhnValid[T text](s T) bool {
 	sum, double := 0, false
 	for k := len(s) - 1; k >= 0; k-- {
 		if !isDigit(s[k]) {
@@ -175,7 +178,7 @@ func luhnValid(s string) bool {
 // cardAt finds a card number at i: 13 to 19 digits, in one run or in
 // groups split by single spaces or dashes (one kind of separator), with a
 // valid Luhn sum.
-func cardAt(s string, i int) (int, bool) {
+func cardAt[T text](s T, i int) (int, bool) {
 	digits, j, sep, end := 0, i, byte(0), 0
 	for j < len(s) {
 		if isDigit(s[j]) {
@@ -202,7 +205,7 @@ func cardAt(s string, i int) (int, bool) {
 }
 
 // ipv4At finds a dotted-quad at i.
-func ipv4At(s string, i int) (int, bool) {
+func ipv4At[T text](s T, i int) (int, bool) {
 	j := i
 	for part := 0; part < 4; part++ {
 		if part > 0 {
@@ -230,7 +233,7 @@ func ipv4At(s string, i int) (int, bool) {
 
 // ipv6At finds an IPv6 address at i: the longest run of hex digits,
 // colons and dots that parses.
-func ipv6At(s string, i int) (int, bool) {
+func ipv6At[T text](s T, i int) (int, bool) {
 	j, colons := i, 0
 	for j < len(s) && (isHex(s[j]) || s[j] == ':' || s[j] == '.') {
 		if s[j] == ':' {
@@ -245,7 +248,7 @@ func ipv6At(s string, i int) (int, bool) {
 		return 0, false
 	}
 	for e := j; e > i+2; e-- {
-		if a, err := netip.ParseAddr(s[i:e]); err == nil && a.Is6() {
+		if a, err := netip.ParseAddr(string(s[i:e])); err == nil && a.Is6() {
 			return e, true
 		}
 		if s[e-1] != '.' && s[e-1] != ':' {
@@ -265,7 +268,7 @@ func isLocalByte(c byte) bool {
 }
 
 // emailAt finds an email around the '@' at at.
-func emailAt(s string, at int) (int, int, bool) {
+func emailAt[T text](s T, at int) (int, int, bool) {
 	st := at
 	for st > 0 && isLocalByte(s[st-1]) {
 		st--

@@ -43,8 +43,8 @@ func allKinds() (*binlog.TableMap, []binlog.Value) {
 		c("set", binlog.TypeSet, uint16(binlog.TypeSet)<<8|1, false, 0),
 		c("geo", binlog.TypeGeometry, 4, false, 0), c("json", binlog.TypeJSON, 4, false, 0),
 	}
-	gbk, _ := encodeText("gbk", "张三丰")
-	lat, _ := encodeText("latin1", "Zoë")
+	gbk, _ := binlog.EncodeText(28, "张三丰")
+	lat, _ := binlog.EncodeText(8, "Zoë")
 	point := append([]byte{0, 0, 0, 0, 1, 1, 0, 0, 0}, make([]byte, 16)...)
 	row := []binlog.Value{
 		binlog.IntValue(-128), binlog.UintValue(255), binlog.IntValue(8388607), binlog.UintValue(1<<64 - 1),

@@ -255,7 +255,7 @@ func (m *Masker) cannotFitText(ru *Rule, col *binlog.Column) string {
 	if ru.Strategy != Redact || ru.Text == "" || !col.IsText() {
 		return ""
 	}
-	if _, ok := encodeText(col.Charset(), ru.Text); !ok {
+	if _, ok := binlog.EncodeText(col.Collation, ru.Text); !ok {
 		return fmt.Sprintf("text %q has characters %s cannot hold", ru.Text, col.Charset())
 	}
 	return ""
@@ -303,8 +303,8 @@ func (m *Masker) Rows(rows *binlog.Rows) (*binlog.Rows, error) {
 					break
 				}
 				p := &tp.cols[c]
-				if p.whole < 0 && p.dets == 0 {
-					continue
+				if p.whole < 0 && !mayDetect(p.dets, &img[c]) {
+					continue // nothing to mask: the common case, kept cheap
 				}
 				v, changed, err := m.apply(p, tp.name, &rows.Table.Columns[c], img[c])
 				if err != nil {

@@ -45,8 +45,7 @@ func mustNew(t testing.TB, rs *Rules, opts *Options) *Masker {
 var testKey = []byte("0123456789abcdef0123456789abcdef")
 
 func str(s string, coll uint16) binlog.Value {
-	c := binlog.Column{Collation: coll}
-	b, ok := encodeText(c.Charset(), s)
+	b, ok := binlog.EncodeText(coll, s)
 	if !ok {
 		panic("test value not encodable: " + s)
 	}
@@ -360,7 +359,7 @@ func FuzzValue(f *testing.F) {
 		colls := []uint16{collUTF8MB4, collLatin1, collGBK, collUTF8MB3, 63}
 		coll := colls[int(cs)%len(colls)]
 		c := binlog.Column{Collation: coll}
-		b, ok := encodeText(c.Charset(), text)
+		b, ok := binlog.EncodeText(coll, text)
 		if !ok || !utf8.ValidString(text) {
 			return
 		}
@@ -397,7 +396,7 @@ func FuzzValue(f *testing.F) {
 			t.Fatalf("%d bytes for %d", len(ob), l.maxBytes)
 		}
 		if coll != 63 {
-			if _, ok := encodeText(c.Charset(), out.Text()); !ok {
+			if _, ok := binlog.EncodeText(coll, out.Text()); !ok {
 				t.Fatalf("%q not in %s", out.Text(), c.Charset())
 			}
 			if got := utf8.RuneCountInString(out.Text()); got > chars {

@@ -3,10 +3,8 @@ package anonymize
 import (
 	"errors"
 	"io"
-	"strings"
 
 	"github.com/binlogkit/binlogkit/binlog"
-	"github.com/binlogkit/binlogkit/internal/sqlscript"
 	"github.com/binlogkit/binlogkit/rowevent"
 )
 
@@ -167,28 +165,13 @@ func (s *sqlWriter) query(p *binlog.Query) error {
 		s.begin()
 		return nil
 	}
-	q := strings.TrimSpace(p.Query)
-	if _, err := sqlscript.Check(q); err != nil {
+	out, err := rowevent.AppendQuery(s.out, p, &s.curDB)
+	if err != nil {
 		return err
 	}
-	if !c.IsControl() && p.Schema != "" && p.Schema != s.curDB && !p.IsDatabaseDDL() {
-		// USE only where needed: CREATE DATABASE must not follow a USE
-		// of the database it creates.
-		s.out = sqlscript.AppendUse(s.out, "USE", p.Schema)
-		s.out = append(s.out, ";\n"...)
-		s.curDB = p.Schema
-	}
-	var err error
-	if s.out, err = sqlscript.AppendStatement(s.out, q, ";", false); err != nil {
-		return err
-	}
+	s.out = out
 	if c.Ends() {
 		s.open = false
-	}
-	if !c.IsControl() && strings.Contains(strings.ToUpper(q), "SET") {
-		// It may set NAMES, time_zone or sql_mode: the literals that
-		// follow need the session of the header.
-		s.out = rowevent.AppendHeader(s.out)
 	}
 	return nil
 }

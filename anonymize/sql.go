@@ -160,7 +160,7 @@ func (m *Masker) maskLiteral(p *colPlan, table, s string, num bool) (string, boo
 		}
 		return m.textMask(ru, 0, s), true
 	}
-	if p.dets == 0 || !mayMatch([]byte(s)) {
+	if !mayMatchText(s, p.dets) {
 		return s, false
 	}
 	out, hits, _ := m.detectText(p, s, num, false)
@@ -230,7 +230,7 @@ func (m *Masker) sqlHex(st *sqlState, digits, col string, known bool, open, clos
 // appendGap appends blanks and comments, with detector matches inside
 // masked and no '*' written in their place (it could close a comment).
 func (m *Masker) appendGap(dst []byte, p *colPlan, gap string) ([]byte, bool) {
-	if p.dets == 0 || !mayMatch([]byte(gap)) {
+	if !mayMatchText(gap, p.dets) {
 		return append(dst, gap...), false
 	}
 	m.ms = findAll(m.ms[:0], gap, p.dets)

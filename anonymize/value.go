@@ -50,11 +50,14 @@ func charsetOfValue(v binlog.Value) string {
 	return c.Charset()
 }
 
-// limitsOf returns the limits of col for value v.
+// limitsOf returns the limits of col for value v, in v's collation.
 func limitsOf(col *binlog.Column, v binlog.Value) limits {
 	l := stringLimits(col)
-	l.charset = charsetOfValue(v)
-	if l.charset == "" {
+	l.collation = 0
+	if v.Kind() == binlog.KindString {
+		l.collation = v.Collation()
+	}
+	if charsetOfValue(v) == "" {
 		l.maxChars = -1
 	}
 	return l
@@ -73,7 +76,7 @@ func (m *Masker) whole(ru *Rule, col *binlog.Column, v binlog.Value) (binlog.Val
 	case binlog.KindString, binlog.KindBytes:
 		if looksJSON(v) {
 			// MariaDB's JSON is a string: keep it a document.
-			out, _ := walkJSON(nil, v.Bytes(), m.jsonWhole(ru))
+			out, _ := walkJSON(nil, v.Bytes(), 0, m.jsonWhole(ru))
 			return m.fitBytes(col, v, out, fallback)
 		}
 		s := valueText(v)
@@ -215,7 +218,7 @@ func (m *Masker) whole(ru *Rule, col *binlog.Column, v binlog.Value) (binlog.Val
 		}
 		return binlog.SetValue(0, names), true
 	case binlog.KindJSON:
-		out, _ := walkJSON(nil, v.Bytes(), m.jsonWhole(ru))
+		out, _ := walkJSON(nil, v.Bytes(), 0, m.jsonWhole(ru))
 		if l := stringLimits(col); l.maxBytes >= 0 && len(out) > l.maxBytes {
 			if !fallback {
 				return v, false
@@ -227,7 +230,7 @@ func (m *Masker) whole(ru *Rule, col *binlog.Column, v binlog.Value) (binlog.Val
 		diffs := append([]binlog.JSONDiff(nil), v.JSONDiffs()...)
 		for i := range diffs {
 			if diffs[i].Value != nil {
-				diffs[i].Value, _ = walkJSON(nil, diffs[i].Value, m.jsonWhole(ru))
+				diffs[i].Value, _ = walkJSON(nil, diffs[i].Value, 0, m.jsonWhole(ru))
 			}
 		}
 		return binlog.JSONDiffValue(diffs), true
@@ -357,6 +360,26 @@ func mayMatch(b []byte) bool {
 	return false
 }
 
+// mayDetect reports whether a detector of set might match in v: false
+// when detectValue would leave v as it is without looking further.
+func mayDetect(set detSet, v *binlog.Value) bool {
+	if set == 0 {
+		return false
+	}
+	switch v.Kind() {
+	case binlog.KindString:
+		if !binlog.ASCIICompatible(v.Collation()) {
+			return mayMatch(v.Bytes())
+		}
+		return mayMatchText(v.Bytes(), set)
+	case binlog.KindBytes, binlog.KindJSON:
+		return mayMatchText(v.Bytes(), set)
+	case binlog.KindJSONDiff:
+		return true
+	}
+	return false
+}
+
 // detectValue runs the detectors of p on a string, bytes or JSON value.
 func (m *Masker) detectValue(p *colPlan, table string, col *binlog.Column, v binlog.Value) (binlog.Value, bool, error) {
 	var hits []int
@@ -364,11 +387,11 @@ func (m *Masker) detectValue(p *colPlan, table string, col *binlog.Column, v bin
 	ok := true
 	switch v.Kind() {
 	case binlog.KindString, binlog.KindBytes:
-		if !mayMatch(v.Bytes()) {
+		if !mayDetect(p.dets, &v) {
 			return v, false, nil
 		}
 		if looksJSON(v) {
-			b, changed := walkJSON(nil, v.Bytes(), m.jsonDetect(p, &hits))
+			b, changed := walkJSON(nil, v.Bytes(), p.dets, m.jsonDetect(p, &hits))
 			if !changed {
 				return v, false, nil
 			}
@@ -380,6 +403,13 @@ func (m *Masker) detectValue(p *colPlan, table string, col *binlog.Column, v bin
 				out = binlog.BytesValue(b)
 			}
 			break
+		}
+		if readInPlace(v) {
+			// The common case of a value that passed the pre-check: still
+			// nothing to mask, found without a copy of the value.
+			if m.ms = findAll(m.ms[:0], v.Bytes(), p.dets); len(m.ms) == 0 {
+				return v, false, nil
+			}
 		}
 		s := valueText(v)
 		masked, h, null := m.detectText(p, s, false, true)
@@ -403,10 +433,10 @@ func (m *Masker) detectValue(p *colPlan, table string, col *binlog.Column, v bin
 			}
 		}
 	case binlog.KindJSON:
-		if !mayMatch(v.Bytes()) {
+		if !mayDetect(p.dets, &v) {
 			return v, false, nil
 		}
-		b, changed := walkJSON(nil, v.Bytes(), m.jsonDetect(p, &hits))
+		b, changed := walkJSON(nil, v.Bytes(), p.dets, m.jsonDetect(p, &hits))
 		if !changed {
 			return v, false, nil
 		}
@@ -418,8 +448,8 @@ func (m *Masker) detectValue(p *colPlan, table string, col *binlog.Column, v bin
 		diffs := append([]binlog.JSONDiff(nil), v.JSONDiffs()...)
 		any := false
 		for i := range diffs {
-			if diffs[i].Value != nil && mayMatch(diffs[i].Value) {
-				b, changed := walkJSON(nil, diffs[i].Value, m.jsonDetect(p, &hits))
+			if diffs[i].Value != nil && mayMatchText(diffs[i].Value, p.dets) {
+				b, changed := walkJSON(nil, diffs[i].Value, p.dets, m.jsonDetect(p, &hits))
 				if changed {
 					diffs[i].Value, any = b, true
 				}
@@ -555,6 +585,22 @@ func (m *Masker) fitBytes(col *binlog.Column, v binlog.Value, b []byte, fallback
 		return binlog.StringValue(b, v.Collation()), true
 	}
 	return binlog.BytesValue(b), true
+}
+
+// readInPlace reports whether the detectors find in the bytes of a string
+// or bytes value what they find in its text (valueText): for bytes, and
+// for charsets where every character outside ASCII is written with bytes
+// from 0x80 up (UTF-8, latin1), which the detectors read alike, whether
+// decoded or not, valid or not.
+func readInPlace(v binlog.Value) bool {
+	if v.Kind() == binlog.KindBytes {
+		return true
+	}
+	switch charsetOfValue(v) {
+	case "", "binary", "utf8mb4", "utf8mb3", "ascii", "latin1":
+		return true
+	}
+	return false
 }
 
 // valueText returns a string or bytes value as text: bytes as they are,

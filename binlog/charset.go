@@ -92,6 +92,86 @@ var charsetEncodings = map[string]encoding.Encoding{
 	"utf32":    utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM),
 }
 
+// charsetMaxLen gives the longest character, in bytes, of the multi-byte
+// character sets; the others (absent) have one-byte characters.
+var charsetMaxLen = map[string]int{
+	"utf8mb4": 4, "utf8mb3": 3, "ucs2": 2, "utf16": 4, "utf16le": 4, "utf32": 4,
+	"gbk": 2, "gb2312": 2, "gb18030": 4, "big5": 2, "sjis": 2, "cp932": 2, "ujis": 3,
+	"eucjpms": 3, "euckr": 2,
+}
+
+// maxCharLen returns the longest character, in bytes, of the character
+// set of collation: 1 for single-byte, binary and unknown ones.
+func maxCharLen(collation uint16) int {
+	if n := charsetMaxLen[charsetNames[charsetIndex(collation)]]; n > 0 {
+		return n
+	}
+	return 1
+}
+
+// ASCIICompatible reports whether the character set of collation writes
+// every ASCII character as its own single byte, so that a byte search
+// for ASCII text in a value's bytes finds what a search of its decoded
+// text would (it may find more: the second byte of a GBK or Big5
+// character can look like '@'). False for ucs2, utf16, utf16le and utf32;
+// true for binary and for unknown collations (0), whose bytes are kept
+// as they are.
+func ASCIICompatible(collation uint16) bool {
+	switch charsetIndex(collation) {
+	case csUCS2, csUTF16, csUTF16LE, csUTF32:
+		return false
+	}
+	return true
+}
+
+// EncodeText returns the UTF-8 text s in the character set of collation,
+// the inverse of decoding a string value (Value.Text). ok is false when s
+// has a character the charset cannot hold, or is not valid UTF-8 for a
+// UTF-8 charset (utf8mb4, utf8mb3, which holds no character above
+// U+FFFF). The binary collation (63) and an unknown one (0) take the bytes
+// of s as they are; ascii only ASCII; a charset with no encoder here
+// (armscii8, dec8, geostd8, hp8, keybcs2, macce, swe7) only ASCII, which
+// each of them writes as itself. The result never shares memory with s.
+func EncodeText(collation uint16, s string) ([]byte, bool) {
+	ci := charsetIndex(collation)
+	switch ci {
+	case csUnknown, csBinary:
+		return []byte(s), true
+	case csUTF8MB4:
+		if !utf8.ValidString(s) {
+			return nil, false
+		}
+		return []byte(s), true
+	case csUTF8MB3:
+		for _, r := range s {
+			if r > 0xffff || r == utf8.RuneError {
+				return nil, false
+			}
+		}
+		return []byte(s), true
+	}
+	if ci == csLatin1 || ci == csASCII || charsetEncodings[charsetNames[ci]] == nil {
+		ascii := true
+		for k := 0; k < len(s); k++ {
+			if s[k] >= 0x80 {
+				ascii = false
+				break
+			}
+		}
+		if ascii {
+			return []byte(s), true // every charset here writes ASCII as itself
+		}
+		if ci != csLatin1 {
+			return nil, false
+		}
+	}
+	b, err := charsetEncodings[charsetNames[ci]].NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		return nil, false
+	}
+	return b, true
+}
+
 // appendUTF8 appends b, in the character set of collation, to dst as UTF-8.
 // UTF-8 and ASCII text is appended as is when valid; unknown charsets and
 // invalid sequences give U+FFFD.

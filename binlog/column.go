@@ -92,6 +92,49 @@ func (c *Column) IsText() bool {
 	return false
 }
 
+// MaxBytes returns the longest value, in bytes, that a CHAR, VARCHAR,
+// BINARY, VARBINARY, TEXT, BLOB or JSON column holds, from the table map
+// metadata: the declared length times the charset's longest character
+// for CHAR and VARCHAR, 255, 65535 or 16777215 for the TINY, plain and
+// MEDIUM TEXT and BLOB types. It returns -1 for LONGTEXT, LONGBLOB and
+// JSON (whose 4 GiB limit no event reaches) and for every other type.
+func (c *Column) MaxBytes() int {
+	meta := int(c.Meta)
+	switch c.Type {
+	case TypeVarchar, TypeVarString:
+		return meta
+	case TypeString:
+		// real type<<8 | length, with bits 4 and 5 of the real type
+		// holding bits 8 and 9 of the length (inverted) for CHAR columns
+		// longer than 255 bytes.
+		rt, n := meta>>8, meta&0xff
+		if rt&0x30 != 0x30 {
+			n |= ((rt & 0x30) ^ 0x30) << 4
+		}
+		return n
+	case TypeBlob, TypeTinyBlob, TypeMediumBlob, TypeLongBlob, TypeJSON:
+		if meta >= 1 && meta <= 3 {
+			return 1<<(8*meta) - 1
+		}
+	}
+	return -1
+}
+
+// MaxChars returns the longest value, in characters, that a CHAR or
+// VARCHAR column of a character set holds: MaxBytes divided by the
+// length of the charset's longest character (CHAR(10) in utf8mb4 is
+// logged as 40 bytes). It returns -1 for binary and TEXT columns (limited
+// in bytes only), columns of unknown collation and other types.
+func (c *Column) MaxChars() int {
+	switch c.Type {
+	case TypeVarchar, TypeVarString, TypeString:
+		if c.IsText() {
+			return c.MaxBytes() / maxCharLen(c.Collation)
+		}
+	}
+	return -1
+}
+
 // TableMap is a TABLE_MAP_EVENT: the table id that following rows events
 // use, and the table's column layout.
 type TableMap struct {

@@ -55,8 +55,29 @@
 //	--include-gtids SET, --exclude-gtids SET
 //	--server-ids L
 //
-// The pipeline is package binlog/cdc (cdc.Run with a cdc.JSONLines sink);
-// this file maps flags to cdc.Options.
+// --sink nats://HOST:PORT publishes the records to NATS JetStream instead
+// of stdout (package binlog/cdc/natssink): one message per row change on
+// --subject (cdc.{db}.{table}), or per transaction (--per-transaction),
+// with a stable Nats-Msg-Id, so that the replay after a crash is dropped
+// by the stream's duplicate window: exactly once end to end.
+//
+//	cdc --host db1 --user repl --flavor mariadb --sink nats://nats1:4222 \
+//	    --stream CDC --create-stream --checkpoint-kv cdc --checkpoint-key db1
+//
+// --stream NAME is checked at the start (--create-stream creates it, file
+// storage, duplicate window 2*(--checkpoint-interval + --max-downtime), and
+// the --checkpoint-kv bucket). --checkpoint-kv BUCKET keeps the checkpoint
+// in a JetStream key-value bucket instead of a file, so that a pipeline on
+// another host can take over. Credentials: --nats-creds FILE, --nats-user
+// with --nats-password-file or $NATS_PASSWORD, --nats-token-file or
+// $NATS_TOKEN; TLS: --tls-ca, --tls-cert, --tls-key. While NATS is down,
+// cdc retries with backoff and stops reading the binlog: nothing is lost
+// and memory stays bounded. --metrics adds publish latency, pending acks,
+// retries and duplicates.
+//
+// The pipeline is package binlog/cdc (cdc.Run with a cdc.JSONLines or
+// natssink.Sink sink); this file maps flags to cdc.Options (nats.go: the
+// NATS flags).
 package main
 
 import (
@@ -74,6 +95,7 @@ import (
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/binlog/cdc"
+	"github.com/binlogkit/binlogkit/binlog/cdc/natssink"
 	"github.com/binlogkit/binlogkit/internal/cliflag"
 	"github.com/binlogkit/binlogkit/rowevent"
 )
@@ -133,6 +155,8 @@ func run(ctx context.Context, args []string, stdout, stderr *os.File) error {
 	fs.BoolVar(&change.PositionalNames, "positional-names", false, "name columns @1, @2, ... when names are unknown")
 	fs.BoolVar(&cfg.NoSchemaHistory, "no-schema-history", false, "do not track DDL for column names")
 	fs.Int64Var(&cfg.MaxTxBytes, "max-tx-bytes", cdc.DefaultMaxTxBytes, "bound in bytes of the memory a transaction holds (events, decoded values, records); larger ones are written in chunks (-1: no limit)")
+	var nf natsFlags
+	nf.register(fs)
 	files, err := cliflag.ParseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -205,6 +229,22 @@ func run(ctx context.Context, args []string, stdout, stderr *os.File) error {
 		f.ServerIDs = append(f.ServerIDs, uint32(id))
 	}
 
+	useNATS, err := nf.used()
+	if err != nil {
+		return err
+	}
+	var sink cdc.Sink = cdc.NewJSONLines(stdout, &change)
+	var sinkMetrics *natssink.Metrics
+	if useNATS {
+		nf.change = &change
+		s, closeNATS, err := nf.setup(ctx, &cfg, stderr)
+		if err != nil {
+			return err
+		}
+		defer closeNATS()
+		sink, sinkMetrics = s, &nf.metrics
+	}
+
 	cfg.Metrics = &cdc.Metrics{}
 	if metricsAddr != "" {
 		ln, err := net.Listen("tcp", metricsAddr)
@@ -212,11 +252,11 @@ func run(ctx context.Context, args []string, stdout, stderr *os.File) error {
 			return err
 		}
 		mux := http.NewServeMux()
-		mux.Handle("/metrics", cfg.Metrics)
+		mux.Handle("/metrics", metricsHandler(cfg.Metrics, sinkMetrics))
 		srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go srv.Serve(ln)
 		defer srv.Close()
 		fmt.Fprintf(stderr, "cdc: metrics at http://%s/metrics\n", ln.Addr())
 	}
-	return cdc.Run(ctx, cdc.NewJSONLines(stdout, &change), &cfg)
+	return cdc.Run(ctx, sink, &cfg)
 }

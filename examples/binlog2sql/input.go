@@ -4,10 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -42,7 +38,7 @@ func openInput(ctx context.Context, cfg *config, ropts *binlog.ReaderOptions) (i
 	if cfg.live() {
 		return openLive(ctx, cfg, ropts)
 	}
-	paths, err := expandPaths(cfg.files)
+	paths, err := cliflag.ExpandPaths(cfg.files)
 	if err != nil {
 		return nil, err
 	}
@@ -85,65 +81,6 @@ func (f *fileInput) place(ev *binlog.Event) place {
 }
 
 func (f *fileInput) last(*binlog.Event) bool { return false }
-
-// binlogName matches the files a server writes: NAME.000123.
-var binlogName = regexp.MustCompile(`^.+\.[0-9]{6,}$`)
-
-// expandPaths replaces directory and index arguments by the files they
-// stand for.
-func expandPaths(args []string) ([]string, error) {
-	var paths []string
-	for _, a := range args {
-		fi, err := os.Stat(a)
-		if err != nil {
-			return nil, err
-		}
-		switch {
-		case fi.IsDir():
-			p, err := dirFiles(a)
-			if err != nil {
-				return nil, err
-			}
-			paths = append(paths, p...)
-		case strings.HasSuffix(a, ".index"):
-			p, err := cliflag.ReadIndex(a)
-			if err != nil {
-				return nil, err
-			}
-			paths = append(paths, p...)
-		default:
-			paths = append(paths, a)
-		}
-	}
-	return paths, nil
-}
-
-// dirFiles returns the binlogs of a server directory: those of its only
-// *.index file, else every NAME.NNNNNN file in name order.
-func dirFiles(dir string) ([]string, error) {
-	idx, err := filepath.Glob(filepath.Join(dir, "*.index"))
-	if err != nil {
-		return nil, err
-	}
-	if len(idx) == 1 {
-		return cliflag.ReadIndex(idx[0])
-	}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	var paths []string
-	for _, e := range ents {
-		if e.Type().IsRegular() && binlogName.MatchString(e.Name()) {
-			paths = append(paths, filepath.Join(dir, e.Name()))
-		}
-	}
-	if len(paths) == 0 {
-		return nil, fmt.Errorf("%s: no binlog files (NAME.000001) and no single *.index file", dir)
-	}
-	slices.SortFunc(paths, func(a, b string) int { return binlog.CompareFileNames(filepath.Base(a), filepath.Base(b)) })
-	return paths, nil
-}
 
 // liveInput reads a server's binlogs over the replication protocol.
 type liveInput struct {

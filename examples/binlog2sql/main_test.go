@@ -130,7 +130,7 @@ func TestSelectFiles(t *testing.T) {
 		}
 		names = append(names, filepath.Join(dir, n))
 	}
-	got, err := expandPaths([]string{dir})
+	got, err := cliflag.ExpandPaths([]string{dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestSelectFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, arg := range []string{dir, idx} {
-		got, err := expandPaths([]string{arg})
+		got, err := cliflag.ExpandPaths([]string{arg})
 		if err != nil {
 			t.Fatal(err)
 		}

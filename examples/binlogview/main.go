@@ -127,7 +127,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 			return err
 		}
 	} else {
-		paths, err := expandPaths(cfg.files)
+		paths, err := cliflag.ExpandPaths(cfg.files)
 		if err != nil {
 			return err
 		}

@@ -1,27 +1,18 @@
 package main
 
 import (
-	"strings"
-
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/flashback"
 	"github.com/binlogkit/binlogkit/internal/cliflag"
 )
 
-// inputPaths expands index files into the files they list and keeps those
+// inputPaths expands directories and index files into the binlogs they
+// hold (cliflag.ExpandPaths) and keeps those
 // from --start-file to --stop-file.
 func inputPaths(cfg *config) ([]string, error) {
-	var paths []string
-	for _, a := range cfg.files {
-		if !strings.HasSuffix(a, ".index") {
-			paths = append(paths, a)
-			continue
-		}
-		p, err := cliflag.ReadIndex(a)
-		if err != nil {
-			return nil, err
-		}
-		paths = append(paths, p...)
+	paths, err := cliflag.ExpandPaths(cfg.files)
+	if err != nil {
+		return nil, err
 	}
 	return cliflag.SelectFiles(paths, cfg.startFile, cfg.stopFile)
 }

@@ -1,7 +1,6 @@
 package flashback
 
 import (
-	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -96,9 +95,7 @@ type BinlogWriter struct {
 	rec   []byte          // one transaction's spool record, reused
 	sizes []byte
 
-	f     *os.File
-	bw    *bufio.Writer
-	size  int64
+	spoolFile
 	stats BinlogStats
 	err   error // sticky I/O error
 	done  bool
@@ -214,28 +211,7 @@ func (w *BinlogWriter) invertRows(ev *binlog.Event, last bool) (*binlog.Event, e
 // spool appends one record to the spool file: rec, then its trailer
 // (length of rec, n events). rec ends with the n event sizes, uint32s.
 func (w *BinlogWriter) spool(rec []byte, n int64) error {
-	if w.f == nil {
-		dir := w.opts.TempDir
-		if dir == "" {
-			dir = os.TempDir()
-		}
-		f, err := os.CreateTemp(dir, "flashback-*.binlog")
-		if err != nil {
-			return err
-		}
-		w.f, w.bw = f, bufio.NewWriterSize(f, spoolBuffer)
-	}
-	var t [trailerLen]byte
-	binary.LittleEndian.PutUint64(t[:8], uint64(len(rec)))
-	binary.LittleEndian.PutUint64(t[8:], uint64(n))
-	if _, err := w.bw.Write(rec); err != nil {
-		return err
-	}
-	if _, err := w.bw.Write(t[:]); err != nil {
-		return err
-	}
-	w.size += int64(len(rec)) + trailerLen
-	return nil
+	return w.spoolTo(w.opts.TempDir, "flashback-*.binlog", rec, n)
 }
 
 // Close writes the outputs: the magic, the format description and the
@@ -399,14 +375,5 @@ func (o *outputs) writeRecord(rec []byte, n int) error {
 func (w *BinlogWriter) Discard() error {
 	w.done = true
 	w.evs, w.rec, w.sizes, w.bodies = nil, nil, nil, nil
-	if w.f == nil {
-		return nil
-	}
-	name := w.f.Name()
-	err := w.f.Close()
-	if rerr := os.Remove(name); err == nil {
-		err = rerr
-	}
-	w.f, w.bw = nil, nil
-	return err
+	return w.remove()
 }

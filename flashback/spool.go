@@ -12,31 +12,61 @@ import (
 // errSpool reports a spool file that does not hold what the Writer wrote.
 var errSpool = errors.New("flashback: spool file damaged")
 
-// spool appends one record to the spool file: the SQL b of an event, then
-// its trailer (length of b, n statements).
-func (w *Writer) spool(b []byte, n int64) error {
-	if w.f == nil {
-		dir := w.opts.TempDir
+// spoolFile is the temporary file a Writer or a BinlogWriter spools its
+// records to, created with the first record: each record, then a trailer
+// holding its length and a count (statements, events), so that the records
+// can be read back from the end.
+type spoolFile struct {
+	f    *os.File
+	bw   *bufio.Writer
+	size int64 // bytes written to f (through bw)
+}
+
+// spoolTo appends one record to the spool file (created in dir, or the
+// system's temporary directory, named after pattern): rec, then its
+// trailer (length of rec, n).
+func (s *spoolFile) spoolTo(dir, pattern string, rec []byte, n int64) error {
+	if s.f == nil {
 		if dir == "" {
 			dir = os.TempDir()
 		}
-		f, err := os.CreateTemp(dir, "flashback-*.sql")
+		f, err := os.CreateTemp(dir, pattern)
 		if err != nil {
 			return err
 		}
-		w.f, w.bw = f, bufio.NewWriterSize(f, spoolBuffer)
+		s.f, s.bw = f, bufio.NewWriterSize(f, spoolBuffer)
 	}
 	var t [trailerLen]byte
-	binary.LittleEndian.PutUint64(t[:8], uint64(len(b)))
+	binary.LittleEndian.PutUint64(t[:8], uint64(len(rec)))
 	binary.LittleEndian.PutUint64(t[8:], uint64(n))
-	if _, err := w.bw.Write(b); err != nil {
+	if _, err := s.bw.Write(rec); err != nil {
 		return err
 	}
-	if _, err := w.bw.Write(t[:]); err != nil {
+	if _, err := s.bw.Write(t[:]); err != nil {
 		return err
 	}
-	w.size += int64(len(b)) + trailerLen
+	s.size += int64(len(rec)) + trailerLen
 	return nil
+}
+
+// remove closes and removes the spool file, if any.
+func (s *spoolFile) remove() error {
+	if s.f == nil {
+		return nil
+	}
+	name := s.f.Name()
+	err := s.f.Close()
+	if rerr := os.Remove(name); err == nil {
+		err = rerr
+	}
+	s.f, s.bw = nil, nil
+	return err
+}
+
+// spool appends one record to the spool file: the SQL b of an event, then
+// its trailer (length of b, n statements).
+func (w *Writer) spool(b []byte, n int64) error {
+	return w.spoolTo(w.opts.TempDir, "flashback-*.sql", b, n)
 }
 
 // replay writes the records of the spool file, last first, to the output,

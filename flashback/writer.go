@@ -1,12 +1,10 @@
 package flashback
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/rowevent"
@@ -90,12 +88,10 @@ const trailerLen = 16
 // Close, which writes the SQL; or Discard to write nothing. Nothing reaches
 // the output before Close. A Writer is not safe for concurrent use.
 type Writer struct {
-	dst   io.Writer
-	opts  Options
-	buf   []byte // one event's SQL, reused
-	f     *os.File
-	bw    *bufio.Writer
-	size  int64 // bytes written to f (through bw)
+	dst  io.Writer
+	opts Options
+	buf  []byte // one event's SQL, reused
+	spoolFile
 	stats Stats
 	err   error // sticky I/O error
 	done  bool
@@ -220,14 +216,5 @@ func (w *Writer) Close() error {
 func (w *Writer) Discard() error {
 	w.done = true
 	w.buf = nil
-	if w.f == nil {
-		return nil
-	}
-	name := w.f.Name()
-	err := w.f.Close()
-	if rerr := os.Remove(name); err == nil {
-		err = rerr
-	}
-	w.f, w.bw = nil, nil
-	return err
+	return w.remove()
 }

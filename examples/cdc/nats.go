@@ -60,7 +60,7 @@ func (n *natsFlags) register(fs *flag.FlagSet) {
 func (n *natsFlags) used() (bool, error) {
 	if n.sink == "" || n.sink == "stdout" {
 		if n.stream != "" || n.kvBucket != "" || n.createStream {
-			return false, errors.New("--stream, --checkpoint-kv and --create-stream need --sink nats://...")
+			return false, errors.New("--stream, --checkpoint-kv and --create-stream need a NATS --sink (nats://HOST:PORT)")
 		}
 		return false, nil
 	}

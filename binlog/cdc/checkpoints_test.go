@@ -106,3 +106,22 @@ func TestCheckpointStore(t *testing.T) {
 		t.Errorf("Checkpoints and CheckpointPath: %v, want ErrInvalidOptions", err)
 	}
 }
+
+// canceledStore fails its load with the context's error, as a store
+// reached over the network does when Run is stopped while starting.
+type canceledStore struct{ memStore }
+
+func (c *canceledStore) LoadCheckpoint(ctx context.Context) (*binlog.Checkpoint, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// TestStopWhileStarting: a stop while Run starts is a clean stop (nil), as
+// it is later.
+func TestStopWhileStarting(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := Run(ctx, &failSink{n: -1}, &Options{Files: []string{dmlFull}, Checkpoints: &canceledStore{}}); err != nil {
+		t.Errorf("Run stopped while loading the checkpoint: %v, want nil", err)
+	}
+}

@@ -151,6 +151,10 @@ func Run(ctx context.Context, sink Sink, opts *Options) (err error) {
 		r.now = cfg.Now
 	}
 	if err := r.open(ctx); err != nil {
+		r.close()
+		if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+			return nil // a clean stop, as in the loop
+		}
 		return err
 	}
 	defer r.close()

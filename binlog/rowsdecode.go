@@ -394,39 +394,51 @@ func (d *rowsDecoder) decode(r *Rows, data, bm, bmAfter []byte) error {
 	return nil
 }
 
-// image decodes one row image at data[pos:] into out (len(out) == number
-// of table columns) and returns the position after it.
-func (d *rowsDecoder) image(data []byte, pos int, bm []byte, out []Value, after bool) (int, error) {
-	var partialBits []byte
+// imageHeader reads the start of a row image at data[pos:] whose columns
+// bitmap is bm (ncol columns): for the after image of a partial update
+// (after), the value options and the partial-update bitmap of its njson
+// JSON columns; then the NULL bitmap of the present columns. It returns
+// the partial-update bitmap (nil when absent), the NULL bitmap, the number
+// of present columns and the position of the first value. The decoder and
+// SplitRowImages share it.
+func imageHeader(data []byte, pos int, bm []byte, ncol, njson int, after bool) (partialBits, nulls []byte, npresent, next int, err error) {
 	if after {
 		opts, n := rdPacked(data[pos:])
 		if n == 0 {
-			return 0, corruptf("rows: bad value options at byte %d", pos)
+			return nil, nil, 0, 0, corruptf("rows: bad value options at byte %d", pos)
 		}
 		pos += n
 		if opts&1 != 0 {
-			nb := (d.njson + 7) / 8
+			nb := (njson + 7) / 8
 			if nb > len(data)-pos {
-				return 0, corruptf("rows: partial-update bitmap past end of event")
+				return nil, nil, 0, 0, corruptf("rows: partial-update bitmap past end of event")
 			}
 			partialBits = data[pos : pos+nb]
 			pos += nb
 		}
 	}
-	nc := d.ncol
-	npresent := 0
 	for i, b := range bm {
-		if i == len(bm)-1 && nc&7 != 0 {
-			b &= 1<<(nc&7) - 1
+		if i == len(bm)-1 && ncol&7 != 0 {
+			b &= 1<<(ncol&7) - 1
 		}
 		npresent += bits.OnesCount8(b)
 	}
 	nullLen := (npresent + 7) / 8
 	if nullLen > len(data)-pos {
-		return 0, corruptf("rows: null bitmap past end of event at byte %d", pos)
+		return nil, nil, 0, 0, corruptf("rows: null bitmap past end of event at byte %d", pos)
 	}
-	nulls := data[pos : pos+nullLen]
-	pos += nullLen
+	return partialBits, data[pos : pos+nullLen], npresent, pos + nullLen, nil
+}
+
+// image decodes one row image at data[pos:] into out (len(out) == number
+// of table columns) and returns the position after it.
+func (d *rowsDecoder) image(data []byte, pos int, bm []byte, out []Value, after bool) (int, error) {
+	nc := d.ncol
+	partialBits, nulls, npresent, pos, err := imageHeader(data, pos, bm, nc, d.njson, after)
+	if err != nil {
+		return 0, err
+	}
+	nullLen := len(nulls)
 	if !d.seen {
 		d.seen = true
 		if npresent&7 != 0 {

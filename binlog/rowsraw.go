@@ -2,7 +2,6 @@ package binlog
 
 import (
 	"fmt"
-	"math/bits"
 )
 
 // RowImages says where the parts of a rows event are in its bytes, for
@@ -148,34 +147,10 @@ type imageSplitter struct {
 // which starts with value options. The layout is rowsDecoder.image's;
 // value lengths are valueLen's.
 func (s *imageSplitter) imageEnd(data []byte, pos int, bm []byte, after bool) (int, error) {
-	if after {
-		opts, n := rdPacked(data[pos:])
-		if n == 0 {
-			return 0, corruptf("rows: bad value options at byte %d", pos)
-		}
-		pos += n
-		if opts&1 != 0 {
-			nb := (s.njson + 7) / 8
-			if nb > len(data)-pos {
-				return 0, corruptf("rows: partial-update bitmap past end of event")
-			}
-			pos += nb
-		}
+	_, nulls, _, pos, err := imageHeader(data, pos, bm, len(s.cols), s.njson, after)
+	if err != nil {
+		return 0, err
 	}
-	nc := len(s.cols)
-	npresent := 0
-	for i, b := range bm {
-		if i == len(bm)-1 && nc&7 != 0 {
-			b &= 1<<(nc&7) - 1
-		}
-		npresent += bits.OnesCount8(b)
-	}
-	nullLen := (npresent + 7) / 8
-	if nullLen > len(data)-pos {
-		return 0, corruptf("rows: null bitmap past end of event at byte %d", pos)
-	}
-	nulls := data[pos : pos+nullLen]
-	pos += nullLen
 	ni := 0
 	for i := range s.cols {
 		if bm[i>>3]&(1<<(i&7)) == 0 {

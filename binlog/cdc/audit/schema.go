@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 )
 
 // SchemaVersion is the version of the store's tables that this package
@@ -55,6 +57,37 @@ var migrations = [][]string{
 // migrate creates the tables or brings them to SchemaVersion, in one
 // transaction per step.
 func migrate(ctx context.Context, db *sql.DB, d Dialect) error {
+	return retryBusy(ctx, d, func() error { return migrateOnce(ctx, db, d) })
+}
+
+// retryBusy runs f again while SQLite answers SQLITE_BUSY, for up to
+// about 10 s. Processes that open a new SQLite store at once (a "run" and
+// a "stats") meet there: switching to WAL takes a lock that the busy
+// timeout does not wait for, and two deferred transactions that both read
+// schema version 0 and then write get SQLITE_BUSY at once, to avoid a
+// deadlock. The one refused tries again and finds the work done.
+func retryBusy(ctx context.Context, d Dialect, f func() error) error {
+	for wait := 10 * time.Millisecond; ; wait *= 2 {
+		err := f()
+		if err == nil || d != SQLite || !isBusy(err) || wait > 5*time.Second {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY ("database is
+// locked").
+func isBusy(err error) bool {
+	return strings.Contains(err.Error(), "SQLITE_BUSY") || strings.Contains(err.Error(), "database is locked")
+}
+
+// migrateOnce brings the schema to SchemaVersion in one try.
+func migrateOnce(ctx context.Context, db *sql.DB, d Dialect) error {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS audit_schema_version (version BIGINT NOT NULL)`); err != nil {
 		return &Error{Op: "migrate", Err: err}
 	}

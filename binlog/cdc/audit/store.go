@@ -86,7 +86,10 @@ func Open(ctx context.Context, db *sql.DB, opts *Options) (*Store, error) {
 	}
 	s.key = s.opts.Key
 	for _, q := range s.d.setup() {
-		if _, err := db.ExecContext(ctx, q); err != nil {
+		if err := retryBusy(ctx, s.d, func() error {
+			_, err := db.ExecContext(ctx, q)
+			return err
+		}); err != nil {
 			return nil, &Error{Op: "open", Err: err}
 		}
 	}

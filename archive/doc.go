@@ -3,7 +3,7 @@
 // questions from it: which files to replay, from where, and exactly where to
 // stop.
 //
-// Options, LiveOptions, PlanOptions, RestoreOptions and VerifyOptions
+// Options, PlanOptions, RestoreOptions and VerifyOptions
 // work as their zero value, but for the fields they say are required: each
 // field's documentation says, in a sentence that starts "Zero means", what
 // its zero value does. Limits are counted in bytes, and progress goes to a
@@ -54,10 +54,12 @@
 //
 // Archiver.ArchiveIndex reads a server's binlog index file (never SHOW
 // BINARY LOGS) and archives every closed file; Archiver.Run does it as a
-// polling daemon. Archiver.RunLive receives the binlogs over the
-// replication protocol instead (live.Stream, which reconnects), spools
-// each file locally and archives it when the server rotates: the archived
-// bytes are the server's file, byte for byte, whichever way they came.
+// polling daemon. Archiver.ArchiveStream takes the binlogs as a replica
+// receives them instead, spools each file locally and archives it when the
+// stream moves past it: the archived bytes are the server's file, byte for
+// byte, whichever way they came. Package archive/remote feeds it the live
+// stream of binlog/live (which reconnects), so that archiving files does
+// not link the replication client.
 //
 // # Reading objects back
 //

@@ -7,8 +7,9 @@ import (
 )
 
 // ErrBadOptions is wrapped by the errors of constructors and entry points
-// (NewArchiver, RunLive, MakePlan, ApplyRetention, NewDirStore, and
-// archive/s3's New) that refuse their options, before they do any I/O.
+// (NewArchiver, ArchiveStream, MakePlan, ApplyRetention, NewDirStore,
+// archive/s3's New and archive/remote's Run) that refuse their options,
+// before they do any I/O.
 var ErrBadOptions = errors.New("archive: bad options")
 
 // An ObjectError reports a failure on one object of the archive: reading,

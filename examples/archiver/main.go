@@ -59,6 +59,7 @@ import (
 	"time"
 
 	"github.com/binlogkit/binlogkit/archive"
+	"github.com/binlogkit/binlogkit/archive/remote"
 	"github.com/binlogkit/binlogkit/archive/s3"
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/binlog/live"
@@ -444,7 +445,7 @@ func (c *config) archive(ctx context.Context, store archive.Store, recipients, i
 		if c.spool == "" {
 			return errors.New("--spool is required with --live")
 		}
-		err := a.RunLive(ctx, &archive.LiveOptions{
+		err := remote.Run(ctx, a, &remote.Options{
 			Stream: live.Options{Flavor: c.flavor, Host: c.live, User: c.user,
 				Password: os.Getenv("MYSQL_PWD")},
 			SpoolDir: c.spool,

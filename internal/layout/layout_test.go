@@ -71,13 +71,17 @@ func TestCoreModules(t *testing.T) {
 	}
 }
 
-// TestNoAWS: only archive/s3 pays for the AWS SDK; a user of archive with
-// a directory store does not.
+// TestNoAWS: only archive/s3 pays for the AWS SDK, and only binlog/live
+// and its users for the replication client: a user of archive with a
+// directory store pays for neither.
 func TestNoAWS(t *testing.T) {
 	for _, p := range []string{module + "/binlog/...", module + "/rowevent", module + "/flashback", module + "/archive", module + "/anonymize"} {
 		for _, m := range modules(t, p) {
 			if strings.Contains(m, "aws") {
 				t.Errorf("%s depends on %s", p, m)
+			}
+			if p == module+"/archive" && (strings.Contains(m, "go-mysql") || strings.Contains(m, "tidb")) {
+				t.Errorf("archive depends on %s: live archiving belongs in archive/remote", m)
 			}
 		}
 	}
@@ -98,6 +102,7 @@ var rank = map[string]int{
 	"archive":              4,
 	"binlog/cdc":           4,
 	"archive/s3":           5,
+	"archive/remote":       5,
 	"binlog/cdc/audit":     5,
 	"binlog/cdc/natssink":  5,
 }

@@ -1,4 +1,4 @@
-package archive
+package remote
 
 import (
 	"context"
@@ -8,25 +8,29 @@ import (
 	"testing"
 	"time"
 
+	"github.com/binlogkit/binlogkit/archive"
 	"github.com/binlogkit/binlogkit/binlog/live"
 	"github.com/binlogkit/binlogkit/internal/testserver"
 )
 
-func TestRunLive(t *testing.T) {
+func TestRun(t *testing.T) {
 	s := testserver.Start(t, nil)
-	store := newMemStore()
-	a, err := NewArchiver(&Options{Store: store, Codec: Zstd})
+	store, err := archive.NewDirStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	lo := &LiveOptions{
+	a, err := archive.NewArchiver(&archive.Options{Store: store, Codec: archive.Zstd})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo := &Options{
 		Stream:   live.Options{Flavor: "mariadb", Host: s.Addr(), User: "root", HeartbeatPeriod: 200 * time.Millisecond},
 		SpoolDir: t.TempDir(),
 	}
 	live := func() (context.CancelFunc, chan error) {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
-		go func() { done <- a.RunLive(ctx, lo) }()
+		go func() { done <- Run(ctx, a, lo) }()
 		return cancel, done
 	}
 	cancel, done := live()
@@ -57,7 +61,7 @@ func TestRunLive(t *testing.T) {
 		closed := paths[:len(paths)-1]
 		deadline := time.Now().Add(20 * time.Second)
 		for {
-			m, err := LoadManifest(context.Background(), store)
+			m, err := archive.LoadManifest(context.Background(), store)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -66,7 +70,7 @@ func TestRunLive(t *testing.T) {
 			}
 			select {
 			case err := <-done:
-				t.Fatalf("RunLive ended: %v", err)
+				t.Fatalf("Run ended: %v", err)
 			default:
 			}
 			if time.Now().After(deadline) {
@@ -80,7 +84,7 @@ func TestRunLive(t *testing.T) {
 	// Stop and restart: the archive continues with the next file.
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
-		t.Fatalf("RunLive: %v", err)
+		t.Fatalf("Run: %v", err)
 	}
 	work(7, 13)
 	cancel, done = live()
@@ -96,18 +100,22 @@ func TestRunLive(t *testing.T) {
 	if len(rep.Present) != len(closed) {
 		t.Errorf("%d of %d live-archived files match the server's copies", len(rep.Present), len(closed))
 	}
-	vr, err := Verify(context.Background(), store, nil)
+	vr, err := archive.Verify(context.Background(), store, nil)
 	if err != nil || vr.Err() != nil {
 		t.Errorf("Verify: %v %v", err, vr.Err())
 	}
 }
 
-// TestRunLiveSecrets: RunLive's errors never show the password, not even
+// TestRunSecrets: Run's errors never show the password, not even
 // when it is written into the host ("user:password@host", which the
 // connection error used to repeat).
-func TestRunLiveSecrets(t *testing.T) {
+func TestRunSecrets(t *testing.T) {
 	const pw = "hunter2-s3cret"
-	a, err := NewArchiver(&Options{Store: newMemStore()})
+	store, err := archive.NewDirStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := archive.NewArchiver(&archive.Options{Store: store})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,10 +124,10 @@ func TestRunLiveSecrets(t *testing.T) {
 		{Flavor: "mariadb", Host: "127.0.0.1:1", User: "root", Password: pw},
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		err := a.RunLive(ctx, &LiveOptions{Stream: so, SpoolDir: t.TempDir()})
+		err := Run(ctx, a, &Options{Stream: so, SpoolDir: t.TempDir()})
 		cancel()
 		if err == nil || strings.Contains(err.Error(), pw) {
-			t.Errorf("RunLive with host %q: %v, want an error without the password", so.Host, err)
+			t.Errorf("Run with host %q: %v, want an error without the password", so.Host, err)
 		}
 	}
 }

@@ -43,28 +43,14 @@ func bigTxBinlog(tb testing.TB, rows int) string {
 		tb.Fatal(err)
 	}
 	defer srv.Close()
-	err = srv.Exec(
-		"SET time_zone = '+00:00'",
-		"SET TIMESTAMP = 1700000000",
-		"CREATE DATABASE big",
-		"USE big",
-		`CREATE TABLE big.orders (
-			id BIGINT UNSIGNED PRIMARY KEY,
-			customer VARCHAR(40) NOT NULL,
-			amount DECIMAL(12,2) NOT NULL,
-			qty SMALLINT NOT NULL,
-			status ENUM('new','paid','shipped','cancelled') NOT NULL,
-			created DATETIME(6) NOT NULL,
-			updated TIMESTAMP(3) NULL,
-			note VARCHAR(255) CHARACTER SET utf8mb4
-		) ENGINE=InnoDB`,
+	err = srv.Exec(append(testserver.BigOrders(),
 		fmt.Sprintf(`INSERT INTO big.orders
 			SELECT seq, CONCAT('customer-', seq %% 97), (seq %% 10000) * 1.37, seq %% 50,
 			       ELT(1 + seq %% 4, 'new', 'paid', 'shipped', 'cancelled'),
 			       TIMESTAMP'2024-01-01 00:00:00' + INTERVAL seq SECOND + INTERVAL seq MICROSECOND,
 			       NULL, IF(seq %% 5 = 0, NULL, CONCAT('note ', seq, ' ', REPEAT('n', seq %% 20)))
 			FROM seq_1_to_%d`, rows),
-		"FLUSH BINARY LOGS")
+		"FLUSH BINARY LOGS")...)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -227,16 +227,22 @@ func printEntries(w io.Writer, seq func(func(*audit.Entry, error) bool), asJSON,
 	return err
 }
 
-// verifyCmd is "audit verify".
-func verifyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+// openArgs parses the common flags of a subcommand that takes no other
+// (verify, stats) and opens the store they name.
+func openArgs(ctx context.Context, name string, args []string, stderr io.Writer) (*audit.Store, func(), error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c common
 	c.register(fs)
 	if _, err := cliflag.ParseInterspersed(fs, args); err != nil {
-		return err
+		return nil, nil, err
 	}
-	s, done, err := c.open(ctx)
+	return c.open(ctx)
+}
+
+// verifyCmd is "audit verify".
+func verifyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	s, done, err := openArgs(ctx, "audit verify", args, stderr)
 	if err != nil {
 		return err
 	}
@@ -262,14 +268,7 @@ func verifyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // statsCmd is "audit stats".
 func statsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("audit stats", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var c common
-	c.register(fs)
-	if _, err := cliflag.ParseInterspersed(fs, args); err != nil {
-		return err
-	}
-	s, done, err := c.open(ctx)
+	s, done, err := openArgs(ctx, "audit stats", args, stderr)
 	if err != nil {
 		return err
 	}

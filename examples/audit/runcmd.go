@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"time"
 
-	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/binlog/cdc"
 	"github.com/binlogkit/binlogkit/binlog/cdc/audit"
 	"github.com/binlogkit/binlogkit/internal/cliflag"
@@ -21,16 +19,13 @@ func runCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("audit run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		cfg                        cdc.Options
-		change                     rowevent.ChangeOptions
-		store, keyFile             string
-		group                      int
-		port, serverID             uint
-		passwordFile               string
-		startPos, stopPos          string
-		startTime, stopTime, zone  string
-		dbs, xdbs, tables, xtables cliflag.List
-		kinds                      string
+		cfg            cdc.Options
+		change         rowevent.ChangeOptions
+		store, keyFile string
+		group          int
+		port, serverID uint
+		passwordFile   string
+		filter         cliflag.Filter
 	)
 	fs.StringVar(&store, "store", "", "the audit store: sqlite:FILE or postgres://...")
 	fs.StringVar(&keyFile, "key-file", "", "HMAC key on the first line of `FILE` (none: hash chain only)")
@@ -41,18 +36,7 @@ func runCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.StringVar(&passwordFile, "password-file", "", "read the password from the first line of `FILE` (default: $MYSQL_PWD)")
 	fs.StringVar(&cfg.Stream.Flavor, "flavor", "mysql", "server flavor: mysql or mariadb")
 	fs.UintVar(&serverID, "server-id", 0, "replica server id to register with (0: random)")
-	fs.StringVar(&startPos, "start-position", "", "skip transactions before `FILE:POS`")
-	fs.StringVar(&stopPos, "stop-position", "", "stop before the first transaction at or after `FILE:POS`")
-	fs.StringVar(&startTime, "start-datetime", "", "skip transactions before `T`")
-	fs.StringVar(&stopTime, "stop-datetime", "", "stop at the first transaction at or after `T`")
-	fs.StringVar(&zone, "time-zone", "UTC", "time zone of the datetimes")
-	fs.Var(&dbs, "d", "only these databases (globs)")
-	fs.Var(&dbs, "databases", "only these databases (globs)")
-	fs.Var(&xdbs, "exclude-databases", "not these databases (globs)")
-	fs.Var(&tables, "t", "only these tables (db.table or table globs)")
-	fs.Var(&tables, "tables", "only these tables")
-	fs.Var(&xtables, "exclude-tables", "not these tables")
-	fs.StringVar(&kinds, "kinds", "", "only these kinds: insert,update,delete")
+	filter.Register(fs)
 	fs.BoolVar(&change.PositionalNames, "positional-names", false, "name columns @1, @2, ... when names are unknown")
 	fs.Int64Var(&cfg.MaxTxBytes, "max-tx-bytes", cdc.DefaultMaxTxBytes, "bound in bytes of the memory one transaction holds")
 	files, err := cliflag.ParseInterspersed(fs, args)
@@ -78,32 +62,8 @@ func runCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		cfg.Stream.Password = password
 		cfg.Stream.Port, cfg.Stream.ServerID = uint16(port), uint32(serverID)
 	}
-	f := &cfg.Filter
-	for _, p := range []struct {
-		s   string
-		pos *binlog.Position
-	}{{startPos, &f.StartPosition}, {stopPos, &f.StopPosition}} {
-		if p.s != "" {
-			if *p.pos, err = binlog.ParsePosition(p.s); err != nil {
-				return err
-			}
-		}
-	}
-	loc, err := cliflag.ParseZone(zone, time.UTC)
-	if err != nil {
+	if cfg.Filter, err = filter.Options(); err != nil {
 		return err
-	}
-	if f.StartTime, err = cliflag.ParseTime(startTime, loc); err != nil {
-		return err
-	}
-	if f.StopTime, err = cliflag.ParseTime(stopTime, loc); err != nil {
-		return err
-	}
-	f.IncludeDatabases, f.ExcludeDatabases, f.IncludeTables, f.ExcludeTables = dbs, xdbs, tables, xtables
-	if kinds != "" {
-		if f.Kinds, err = binlog.ParseStmtKinds(kinds); err != nil {
-			return err
-		}
 	}
 	s, db, err := openStore(ctx, store, keyFile, audit.Options{GroupCommit: group, Change: &change})
 	if err != nil {

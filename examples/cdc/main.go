@@ -89,11 +89,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strconv"
 	"syscall"
 	"time"
 
-	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/binlog/cdc"
 	"github.com/binlogkit/binlogkit/binlog/cdc/natssink"
 	"github.com/binlogkit/binlogkit/internal/cliflag"
@@ -114,17 +112,13 @@ func run(ctx context.Context, args []string, stdout, stderr *os.File) error {
 	fs := flag.NewFlagSet("cdc", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		cfg                        cdc.Options
-		change                     rowevent.ChangeOptions
-		port                       uint
-		serverID                   uint
-		startPos, stopPos          string
-		startTime, stopTime, zone  string
-		dbs, xdbs, tables, xtables cliflag.List
-		kinds, incGTIDs, excGTIDs  string
-		serverIDs                  cliflag.List
-		metricsAddr                string
-		passwordFile               string
+		cfg          cdc.Options
+		change       rowevent.ChangeOptions
+		port         uint
+		serverID     uint
+		filter       cliflag.Filter
+		metricsAddr  string
+		passwordFile string
 	)
 	fs.StringVar(&cfg.Stream.Host, "host", "", "server host (or Unix socket path); no host: read FILE arguments")
 	fs.UintVar(&port, "port", 3306, "server port")
@@ -137,21 +131,7 @@ func run(ctx context.Context, args []string, stdout, stderr *os.File) error {
 	fs.BoolVar(&cfg.RequireCheckpoint, "require-checkpoint", false, "fail if the --checkpoint file does not exist, rather than start a first run")
 	fs.DurationVar(&cfg.CheckpointEvery, "checkpoint-interval", time.Second, "least time between checkpoint saves; 0 saves after every transaction")
 	fs.StringVar(&metricsAddr, "metrics", "", "serve Prometheus metrics at http://`ADDR`/metrics")
-	fs.StringVar(&startPos, "start-position", "", "skip transactions before `FILE:POS`")
-	fs.StringVar(&stopPos, "stop-position", "", "stop before the first transaction at or after `FILE:POS`")
-	fs.StringVar(&startTime, "start-datetime", "", "skip transactions before `T` (2006-01-02 15:04:05)")
-	fs.StringVar(&stopTime, "stop-datetime", "", "stop at the first transaction at or after `T`")
-	fs.StringVar(&zone, "time-zone", "UTC", "time zone of --start/stop-datetime (IANA name, or Local)")
-	fs.Var(&dbs, "d", "only these databases (globs)")
-	fs.Var(&dbs, "databases", "only these databases (globs)")
-	fs.Var(&xdbs, "exclude-databases", "not these databases (globs)")
-	fs.Var(&tables, "t", "only these tables (db.table or table globs)")
-	fs.Var(&tables, "tables", "only these tables (db.table or table globs)")
-	fs.Var(&xtables, "exclude-tables", "not these tables")
-	fs.StringVar(&kinds, "kinds", "", "only these kinds: insert,update,delete")
-	fs.StringVar(&incGTIDs, "include-gtids", "", "only the transactions of this GTID `SET`")
-	fs.StringVar(&excGTIDs, "exclude-gtids", "", "not the transactions of this GTID `SET`")
-	fs.Var(&serverIDs, "server-ids", "only transactions written by these server ids")
+	filter.Register(fs)
 	fs.BoolVar(&change.PositionalNames, "positional-names", false, "name columns @1, @2, ... when names are unknown")
 	fs.BoolVar(&cfg.NoSchemaHistory, "no-schema-history", false, "do not track DDL for column names")
 	fs.Int64Var(&cfg.MaxTxBytes, "max-tx-bytes", cdc.DefaultMaxTxBytes, "bound in bytes of the memory a transaction holds (events, decoded values, records); larger ones are written in chunks (-1: no limit)")
@@ -179,54 +159,8 @@ func run(ctx context.Context, args []string, stdout, stderr *os.File) error {
 	}
 	cfg.Stream.Port, cfg.Stream.ServerID = uint16(port), uint32(serverID)
 
-	f := &cfg.Filter
-	if startPos != "" {
-		if f.StartPosition, err = binlog.ParsePosition(startPos); err != nil {
-			return err
-		}
-	}
-	if stopPos != "" {
-		if f.StopPosition, err = binlog.ParsePosition(stopPos); err != nil {
-			return err
-		}
-	}
-	loc, err := time.LoadLocation(zone)
-	if err != nil {
+	if cfg.Filter, err = filter.Options(); err != nil {
 		return err
-	}
-	for _, p := range []struct {
-		s string
-		t *time.Time
-	}{{startTime, &f.StartTime}, {stopTime, &f.StopTime}} {
-		if p.s == "" {
-			continue
-		}
-		if *p.t, err = time.ParseInLocation(time.DateTime, p.s, loc); err != nil {
-			return err
-		}
-	}
-	f.IncludeDatabases, f.ExcludeDatabases, f.IncludeTables, f.ExcludeTables = dbs, xdbs, tables, xtables
-	if kinds != "" {
-		if f.Kinds, err = binlog.ParseStmtKinds(kinds); err != nil {
-			return err
-		}
-	}
-	if incGTIDs != "" {
-		if f.IncludeGTIDs, err = binlog.ParseGTIDSet(incGTIDs); err != nil {
-			return err
-		}
-	}
-	if excGTIDs != "" {
-		if f.ExcludeGTIDs, err = binlog.ParseGTIDSet(excGTIDs); err != nil {
-			return err
-		}
-	}
-	for _, s := range serverIDs {
-		id, err := strconv.ParseUint(s, 10, 32)
-		if err != nil {
-			return fmt.Errorf("--server-ids: %w", err)
-		}
-		f.ServerIDs = append(f.ServerIDs, uint32(id))
 	}
 
 	useNATS, err := nf.used()

@@ -12,6 +12,12 @@ import (
 // BigBinlogName is the file BigBinlog writes in its directory.
 const BigBinlogName = "big.binlog"
 
+// BigOrders returns the statements that create the database big and its
+// table orders (the first table BigBinlog fills: integers, DECIMAL, ENUM,
+// DATETIME(6), TIMESTAMP(3), utf8mb4 text), in session time zone +00:00
+// at a fixed time, for tests that fill it their own way.
+func BigOrders() []string { return append([]string(nil), bigSchema[:5]...) }
+
 // bigSchema is the mixed-type schema BigBinlog fills.
 var bigSchema = []string{
 	"SET time_zone = '+00:00'",

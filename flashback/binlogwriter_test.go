@@ -2,45 +2,15 @@ package flashback
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/internal/testserver"
 )
-
-// applyBinlogs applies binlog files to srv as `mariadb-binlog FILE |
-// mariadb` does.
-func applyBinlogs(t *testing.T, srv *testserver.Server, paths ...string) {
-	t.Helper()
-	bin, err := exec.LookPath("mariadb-binlog")
-	if err != nil {
-		if bin, err = exec.LookPath("mysqlbinlog"); err != nil {
-			t.Skip("no mariadb-binlog")
-		}
-	}
-	for _, p := range paths {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		out, err := exec.CommandContext(ctx, bin, "--no-defaults", "--verify-binlog-checksum", p).Output()
-		cancel()
-		if err != nil {
-			var ee *exec.ExitError
-			if errors.As(err, &ee) {
-				t.Fatalf("mariadb-binlog %s: %v\n%s", p, err, ee.Stderr)
-			}
-			t.Fatalf("mariadb-binlog %s: %v", p, err)
-		}
-		if err := srv.ExecScript(string(out)); err != nil {
-			t.Fatalf("applying %s: %v\n%.4000s", p, err, out)
-		}
-	}
-}
 
 // checksums returns the CHECKSUM TABLE of each table.
 func checksums(t *testing.T, srv *testserver.Server, tables ...string) []string {
@@ -164,13 +134,13 @@ func TestBinlogRoundTrip(t *testing.T) {
 			if sum.Transactions != 7 || len(sum.Tables) != 2 {
 				t.Errorf("summary %+v: want 7 transactions on 2 tables", sum)
 			}
-			applyBinlogs(t, srv, out...)
+			srv.ApplyBinlogs(t, out...)
 			if got := checksums(t, srv, tables...); fmt.Sprint(got) != fmt.Sprint(before) {
 				t.Fatalf("after flashback: %v, want %v", got, before)
 			}
 			// Redo the workload's effect by flashing back the flashback.
 			redo, _ := flashbackFiles(t, out, nil, 0)
-			applyBinlogs(t, srv, redo...)
+			srv.ApplyBinlogs(t, redo...)
 			if got := checksums(t, srv, tables...); fmt.Sprint(got) != fmt.Sprint(after) {
 				t.Fatalf("after flashback of the flashback: %v, want %v", got, after)
 			}
@@ -213,7 +183,7 @@ func TestBinlogSubRange(t *testing.T) {
 		if len(sum.Tables) != 1 || sum.Tables[0].Table != "t1" {
 			t.Errorf("summary tables %+v: want t1 only", sum.Tables)
 		}
-		applyBinlogs(t, srv, out...)
+		srv.ApplyBinlogs(t, out...)
 		if got := checksums(t, srv, "fb.t1", "fb.t2"); got[0] != t1Before[0] || got[1] != t2After[0] {
 			t.Fatalf("t1, t2 = %v, want %s, %s", got, t1Before[0], t2After[0])
 		}
@@ -242,7 +212,7 @@ func TestBinlogSubRange(t *testing.T) {
 		if sum.Transactions != 2 || sum.Begin.File != filepath.Base(more2[0]) {
 			t.Errorf("summary %+v: want the 2 transactions of %s", sum, more2[0])
 		}
-		applyBinlogs(t, srv, out...)
+		srv.ApplyBinlogs(t, out...)
 		if got := checksums(t, srv, "fb.t1", "fb.t2"); fmt.Sprint(got) != fmt.Sprint(midSums) {
 			t.Fatalf("after flashback from %v: %v, want %v", sel.Start, got, midSums)
 		}

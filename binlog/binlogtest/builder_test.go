@@ -7,6 +7,7 @@ import (
 
 	"github.com/binlogkit/binlogkit/binlog"
 	"github.com/binlogkit/binlogkit/binlog/binlogtest"
+	"github.com/binlogkit/binlogkit/internal/testserver"
 )
 
 func TestErrors(t *testing.T) {
@@ -126,7 +127,7 @@ func TestWriteDir(t *testing.T) {
 		}
 		t.Logf("%v: %q", fl, gtids)
 		if fl == binlogtest.MariaDB {
-			mariadbBinlog(t, "--verify-binlog-checksum", filepath.Join(dir, "mysql-bin.000001"), filepath.Join(dir, "mysql-bin.000002"))
+			testserver.MariaDBBinlog(t, "--verify-binlog-checksum", filepath.Join(dir, "mysql-bin.000001"), filepath.Join(dir, "mysql-bin.000002"))
 		}
 	}
 }

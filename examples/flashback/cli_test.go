@@ -206,7 +206,7 @@ func TestCommand(t *testing.T) {
 				if len(outs) != 3 {
 					t.Errorf("--maxSplitSize 1: outputs %q, want 3", outs)
 				}
-				applyBinlogs(t, srv, outs...)
+				srv.ApplyBinlogs(t, outs...)
 			}
 			if got := sum("c.t"); got != wantT {
 				t.Errorf("%s: c.t checksum %s, want %s (the before-state with row 3 as it is now)", output, got, wantT)

@@ -3,11 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/binlogkit/binlogkit/internal/testserver"
 )
@@ -29,42 +26,6 @@ func mustFlashback(t testing.TB, args ...string) string {
 		t.Fatalf("flashback %q: exit %d\n%s", args, code, stderr)
 	}
 	return out
-}
-
-// mariadbBinlog returns the output of mariadb-binlog (in UTC) for files.
-func mariadbBinlog(t testing.TB, args ...string) string {
-	t.Helper()
-	bin, err := exec.LookPath("mariadb-binlog")
-	if err != nil {
-		if bin, err = exec.LookPath("mysqlbinlog"); err != nil {
-			t.Skip("no mariadb-binlog")
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, append([]string{"--no-defaults"}, args...)...)
-	cmd.Env = append(cmd.Environ(), "TZ=UTC")
-	out, err := cmd.Output()
-	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			t.Fatalf("mariadb-binlog %q: %v\n%s", args, err, ee.Stderr)
-		}
-		t.Fatalf("mariadb-binlog %q: %v", args, err)
-	}
-	return string(out)
-}
-
-// applyBinlogs applies binlog files to srv as `mariadb-binlog FILE |
-// mariadb` does, logged (the server gives each transaction a GTID).
-func applyBinlogs(t testing.TB, srv *testserver.Server, paths ...string) {
-	t.Helper()
-	for _, p := range paths {
-		script := mariadbBinlog(t, "--verify-binlog-checksum", p)
-		if err := srv.ExecScript(script); err != nil {
-			t.Fatalf("applying %s: %v", p, err)
-		}
-	}
 }
 
 // copyTables makes the tables of db hold the rows of the same tables of

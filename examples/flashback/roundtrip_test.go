@@ -78,7 +78,7 @@ func TestRoundTrip(t *testing.T) {
 			boundary := timeBoundary(t, run.Paths)
 			T := boundary.UTC().Format(time.DateTime)
 			copyTables(t, srv, run.DB, run.BeforeDB, workload.Tables)
-			script := mariadbBinlog(t, append([]string{"--disable-log-bin", "--stop-datetime=" + T}, run.Paths...)...)
+			script := testserver.MariaDBBinlog(t, append([]string{"--disable-log-bin", "--stop-datetime=" + T}, run.Paths...)...)
 			// Unlogged, the GTIDs are not wanted; gtid_strict_mode refuses
 			// to set gtid_seq_no back even so.
 			script = gtidSeqNo.ReplaceAllString(script, "")
@@ -127,7 +127,7 @@ func TestRoundTrip(t *testing.T) {
 					if c.name == "whole" && len(files) < 2 {
 						t.Errorf("--maxSplitSize 65536: %d output, want several", len(files))
 					}
-					applyBinlogs(t, srv, files...)
+					srv.ApplyBinlogs(t, files...)
 					checkState(t, run, c.want)
 				})
 			}
